@@ -1,0 +1,342 @@
+"""Pydantic v2 schemas for the matching contract in DESIGN.md.
+
+Field names are a fixed contract (the case system and checks are written against them). Validation
+messages that we write ourselves are Danish; `models.errors` turns pydantic's own messages into Danish
+and names the failing field path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
+
+from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
+
+MAX_WEEKLY_HOURS = 37
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"\S")]
+Hours = Annotated[int, Field(ge=1, le=MAX_WEEKLY_HOURS)]
+Severity = Literal["hard", "soft"]
+CapacityBasis = Literal["estimated", "measured"]
+CitizenStatus = Literal["available", "sick_leave", "in_praktik", "employed", "assessment", "inactive"]
+EmployerSize = Literal["micro", "small", "medium", "large"]
+Sector = Literal["private", "public", "voluntary"]
+ProposalKind = Literal["single", "split"]
+ExclusionCode = Literal[
+    "restriction_conflict", "missing_licence", "no_common_days", "too_far", "no_capacity", "unavailable"
+]
+
+
+class Contract(BaseModel):
+    """Base for request models: unknown fields are refused so a misspelt field is never silently ignored
+    (a misspelt `restrictions` must not make a citizen look unrestricted)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Location(Contract):
+    lat: float = Field(ge=54.4, le=57.9, description="Breddegrad (Danmark)")
+    lon: float = Field(ge=7.9, le=15.3, description="Længdegrad (Danmark)")
+
+
+def normalise_days(days: list[str] | None) -> list[str] | None:
+    """Week order, no repeats; None means every day. An empty list is refused: it would mean 'never'."""
+    if days is None:
+        return None
+    if not days:
+        raise ValueError("mindst én ugedag, eller udelad feltet for alle dage")
+    return sorted(set(days), key=DAYS.index)
+
+
+class Restriction(Contract):
+    code: str = Field(description="Kode fra skånehensynskataloget, fx `max_lifting_kg`")
+    value: float | None = Field(default=None, ge=0, le=200, description="Talværdi, fx kg for `max_lifting_kg`")
+    severity: Severity = Field(default="hard", description="`hard` (central) eller `soft` (mindre central)")
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        catalogue = load_catalogue()
+        if code not in catalogue.restrictions:
+            raise ValueError(f"ukendt skånehensyn '{code}'; gyldige koder: {', '.join(catalogue.codes)}")
+        return code
+
+    @model_validator(mode="after")
+    def _value_matches_code(self) -> Restriction:
+        spec = load_catalogue().restrictions[self.code]
+        if spec.takes_value and self.value is None:
+            raise ValueError(f"skånehensynet '{self.code}' kræver en værdi (value)")
+        if not spec.takes_value and self.value is not None:
+            raise ValueError(f"skånehensynet '{self.code}' tager ingen værdi")
+        return self
+
+
+class Demands(Contract):
+    """What a task demands of the person doing it. Each flag conflicts with one restriction code."""
+
+    lifting_kg: float = Field(default=0, ge=0, le=200)
+    standing: StrictBool = False
+    sitting: StrictBool = False
+    repetitive: StrictBool = False
+    food_contact: StrictBool = False
+    wet_work: StrictBool = False
+    chemicals: StrictBool = False
+    dust: StrictBool = False
+    animals: StrictBool = False
+    customer_contact: StrictBool = False
+    time_pressure: StrictBool = False
+    noise: StrictBool = False
+    driving: StrictBool = False
+    outdoor: StrictBool = False
+    heights: StrictBool = False
+    stairs: StrictBool = False
+    evening: StrictBool = False
+    screen_work: StrictBool = False
+    varied_tasks: StrictBool = False
+    crowded: StrictBool = False
+    fixed_schedule: StrictBool = False
+
+    def active(self) -> dict[str, float | bool]:
+        """The demands this task actually makes (non-zero weight, true flags)."""
+        out: dict[str, float | bool] = {}
+        for name, value in self.model_dump().items():
+            if name == NUMERIC_DEMAND:
+                if value > 0:
+                    out[name] = value
+            elif value:
+                out[name] = True
+        return out
+
+
+class Task(Contract):
+    id: Id
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    hours_per_week: Hours
+    competences: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    demands: Demands = Field(default_factory=Demands)
+    days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
+    splittable: bool = Field(default=True, description="Kan opgaven deles mellem flere personer")
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: list[str] | None) -> list[str] | None:
+        return normalise_days(days)
+
+
+class Employer(Contract):
+    id: Id
+    name: str = Field(min_length=1, max_length=200)
+    size: EmployerSize = "small"
+    sector: Sector = "private"
+    has_fleksjob_experience: bool = False
+    max_fleksjobbere: int | None = Field(default=None, ge=1, le=50)
+
+
+class Position(Contract):
+    id: Id
+    title: str = Field(min_length=1, max_length=200)
+    employer: Employer
+    location: Location | None = None
+    max_people: int = Field(default=1, ge=1, le=20)
+    min_hours_per_person: Hours = 1
+    tasks: list[Task] = Field(min_length=1, max_length=30)
+    jobcenter: str | None = Field(default=None, max_length=100)
+
+    @field_validator("tasks")
+    @classmethod
+    def _unique_task_ids(cls, tasks: list[Task]) -> list[Task]:
+        seen: set[str] = set()
+        for task in tasks:
+            if task.id in seen:
+                raise ValueError(f"opgave-id '{task.id}' står to gange")
+            seen.add(task.id)
+        return tasks
+
+    @property
+    def people_limit(self) -> int:
+        """How many people a proposal may use: the position's and the employer's limit, whichever is lower."""
+        limit = self.max_people
+        if self.employer.max_fleksjobbere is not None:
+            limit = min(limit, self.employer.max_fleksjobbere)
+        return limit
+
+    @property
+    def hours_requested(self) -> int:
+        return sum(task.hours_per_week for task in self.tasks)
+
+
+class Candidate(Contract):
+    """A citizen (borger) as the matcher sees them. Gender, birth year, origin and `attributes` are kept
+    for fairness monitoring only: no matching code reads them."""
+
+    id: Id
+    jobcenter: str | None = Field(default=None, max_length=100)
+    capacity_hours: Hours
+    capacity_basis: CapacityBasis = "estimated"
+    competences: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    cv_text: str = Field(default="", max_length=20000)
+    restrictions: list[Restriction] = Field(default_factory=list)
+    wishes: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    driving_licence: bool = False
+    location: Location | None = None
+    max_commute_km: float | None = Field(default=None, gt=0, le=500)
+    available_days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
+    ly_months_last_24: int = Field(default=0, ge=0, le=24)
+    status: CitizenStatus = "available"
+    # Fairness monitoring only.
+    gender: Literal["f", "m", "x"] | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2015)
+    origin: str | None = Field(default=None, max_length=100)
+    attributes: dict[str, Any] = Field(default_factory=dict, description="Andre personoplysninger til fairness-overvågning")
+
+    @field_validator("available_days")
+    @classmethod
+    def _days(cls, days: list[str] | None) -> list[str] | None:
+        return normalise_days(days)
+
+    @field_validator("restrictions")
+    @classmethod
+    def _one_entry_per_code(cls, restrictions: list[Restriction]) -> list[Restriction]:
+        seen: set[str] = set()
+        for restriction in restrictions:
+            if restriction.code in seen:
+                raise ValueError(f"skånehensynet '{restriction.code}' står to gange")
+            seen.add(restriction.code)
+        return restrictions
+
+
+class MatchOptions(Contract):
+    limit: int = Field(default=10, ge=1, le=10000, description="Højst så mange i `ranking`")
+    include_excluded: bool = True
+    proposals: bool = True
+    top_k: int = Field(default=40, ge=1, le=500, description="Kandidater der går videre til OR-Tools")
+
+
+class MatchRequest(Contract):
+    position: Position
+    candidates: list[Candidate] = Field(default_factory=list, max_length=100000)
+    options: MatchOptions = Field(default_factory=MatchOptions)
+
+    @field_validator("candidates")
+    @classmethod
+    def _unique_candidate_ids(cls, candidates: list[Candidate]) -> list[Candidate]:
+        seen: set[str] = set()
+        for candidate in candidates:
+            if candidate.id in seen:
+                raise ValueError(f"borger-id '{candidate.id}' står to gange")
+            seen.add(candidate.id)
+        return candidates
+
+
+# ---- response ---------------------------------------------------------------------------------------
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompetenceMatch(Output):
+    task_id: str
+    required: str
+    matched: str
+    similarity: float
+
+
+class MissingCompetence(Output):
+    task_id: str
+    required: str
+
+
+class Accommodation(Output):
+    """A soft restriction the employer must accommodate for a task."""
+
+    task_id: str
+    restriction: str
+    label: str
+    detail: str
+
+
+class Explanation(Output):
+    matched_competences: list[CompetenceMatch] = Field(default_factory=list)
+    missing_competences: list[MissingCompetence] = Field(default_factory=list)
+    accommodations: list[Accommodation] = Field(default_factory=list)
+    components: dict[str, float] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+class RankedCandidate(Output):
+    candidate_id: str
+    rank: int
+    score: float
+    hours_offered: int
+    feasible_tasks: list[str]
+    explanation: Explanation
+
+
+class ExclusionReason(Output):
+    code: ExclusionCode
+    task_id: str | None = None
+    restriction: str | None = None
+    detail: str
+
+
+class Excluded(Output):
+    candidate_id: str
+    reasons: list[ExclusionReason]
+
+
+class Assignment(Output):
+    task_id: str
+    hours_per_week: int
+
+
+class ProposalPerson(Output):
+    candidate_id: str
+    assignments: list[Assignment]
+
+    @property
+    def hours(self) -> int:
+        return sum(a.hours_per_week for a in self.assignments)
+
+
+class UncoveredTask(Output):
+    """Why hours of a task remain uncovered in a proposal (partial cover)."""
+
+    task_id: str
+    hours_missing: int
+    reason: Literal["no_feasible_candidate", "capacity_used", "people_limit", "min_hours"]
+    detail: str
+
+
+class Proposal(Output):
+    kind: ProposalKind
+    people: list[ProposalPerson]
+    hours_covered: int
+    hours_requested: int
+    objective: float
+    uncovered: list[UncoveredTask] = Field(default_factory=list)
+
+
+class MatchResponse(Output):
+    position_id: str
+    ranking: list[RankedCandidate] = Field(default_factory=list)
+    excluded: list[Excluded] = Field(default_factory=list)
+    proposals: list[Proposal] = Field(default_factory=list)
+
+
+__all__ = [
+    "Accommodation", "Assignment", "Candidate", "CompetenceMatch", "Demands", "Employer", "Excluded",
+    "ExclusionReason", "Explanation", "Location", "MatchOptions", "MatchRequest", "MatchResponse",
+    "MissingCompetence", "Position", "Proposal", "ProposalPerson", "RankedCandidate", "Restriction", "Task",
+    "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_WEEKLY_HOURS",
+]
