@@ -1,0 +1,397 @@
+"""The stored data: SQLAlchemy 2 declarative models, portable between SQLite and PostgreSQL.
+
+Identifiers of domain objects are strings given by the case system (citizens, employers, positions) or
+generated hex ids (match runs, proposals, batch jobs). Small lists and documents are JSON. Every timestamp
+is timezone-aware UTC. Allowed values are enforced by named CHECK constraints, so bad rows cannot be
+written by any path, not only through pydantic. Functional restrictions are stored, never diagnoses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, get_args
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from models import schemas
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CITIZEN_STATUSES: tuple[str, ...] = get_args(schemas.CitizenStatus)
+CAPACITY_BASES: tuple[str, ...] = get_args(schemas.CapacityBasis)
+SEVERITIES: tuple[str, ...] = get_args(schemas.Severity)
+EMPLOYER_SIZES: tuple[str, ...] = get_args(schemas.EmployerSize)
+SECTORS: tuple[str, ...] = get_args(schemas.Sector)
+PROPOSAL_KINDS: tuple[str, ...] = get_args(schemas.ProposalKind)
+GENDERS: tuple[str, ...] = ("f", "m", "x")
+POSITION_STATUSES: tuple[str, ...] = ("open", "filled", "closed")
+MATCH_SOURCES: tuple[str, ...] = ("api", "rematch", "ui")
+OUTCOMES: tuple[str, ...] = ("contacted", "praktik", "hired", "rejected", "withdrawn")
+PROPOSAL_STATUSES: tuple[str, ...] = ("open", *OUTCOMES)
+ROLES: tuple[str, ...] = ("consultant", "case_system", "admin")
+AUDIT_ACTIONS: tuple[str, ...] = ("read", "create", "update", "delete", "list", "match")
+JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
+    """A named CHECK that `column` holds one of `values`."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out. SQLite has no time zones, so it stores naive UTC and we re-attach
+    UTC on the way out; naive datetimes are refused on the way in (their zone would be a guess)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware (UTC) value")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# Autoincrementing 64-bit keys; SQLite only autoincrements INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class Jobcenter(Base):
+    """The tenant that owns citizens, employers, positions and users."""
+
+    __tablename__ = "jobcenters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Citizen(Base):
+    """A borger in the pool: every Candidate field, plus import bookkeeping."""
+
+    __tablename__ = "citizens"
+    __table_args__ = (
+        CheckConstraint("capacity_hours BETWEEN 1 AND 37", name="capacity_hours"),
+        CheckConstraint("ly_months_last_24 BETWEEN 0 AND 24", name="ly_months_last_24"),
+        one_of("capacity_basis", CAPACITY_BASES),
+        one_of("status", CITIZEN_STATUSES),
+        one_of("gender", GENDERS),
+        Index("ix_citizens_jobcenter_id_active_status", "jobcenter_id", "active", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"))
+    capacity_hours: Mapped[int]
+    capacity_basis: Mapped[str] = mapped_column(String(16), default="estimated")
+    competences: Mapped[list[str]] = mapped_column(default=list)
+    cv_text: Mapped[str] = mapped_column(Text, default="")
+    wishes: Mapped[list[str]] = mapped_column(default=list)
+    driving_licence: Mapped[bool] = mapped_column(default=False)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    max_commute_km: Mapped[float | None]
+    available_days: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    ly_months_last_24: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="available")
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_year: Mapped[int | None]
+    origin: Mapped[str | None] = mapped_column(String(100))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # `fleksmatch import --sync` marks citizens missing from the file inactive; it never deletes them.
+    active: Mapped[bool] = mapped_column(default=True)
+    # Free-text skånehensyn the import could not map to a catalogue code: shown to consultants.
+    unresolved_restriction_notes: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    jobcenter: Mapped[Jobcenter] = relationship(lazy="joined", innerjoin=True)
+    restrictions: Mapped[list[CitizenRestriction]] = relationship(
+        back_populates="citizen", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="CitizenRestriction.sort_order", lazy="selectin")
+
+
+class CitizenRestriction(Base):
+    """One functional restriction (skånehensyn) of a citizen, by catalogue code."""
+
+    __tablename__ = "citizen_restrictions"
+    __table_args__ = (
+        UniqueConstraint("citizen_id", "code"),
+        one_of("severity", SEVERITIES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None]
+    severity: Mapped[str] = mapped_column(String(8), default="hard")
+
+    citizen: Mapped[Citizen] = relationship(back_populates="restrictions")
+
+
+class Employer(Base):
+    """A virksomhed."""
+
+    __tablename__ = "employers"
+    __table_args__ = (one_of("size", EMPLOYER_SIZES), one_of("sector", SECTORS))
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[str] = mapped_column(String(10), default="small")
+    sector: Mapped[str] = mapped_column(String(10), default="private")
+    has_fleksjob_experience: Mapped[bool] = mapped_column(default=False)
+    max_fleksjobbere: Mapped[int | None]
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    jobcenter: Mapped[Jobcenter] = relationship(lazy="joined", innerjoin=True)
+
+
+class Position(Base):
+    """A stilling: a bundle of tasks at one employer."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        one_of("status", POSITION_STATUSES),
+        CheckConstraint("max_people >= 1", name="max_people"),
+        CheckConstraint("min_hours_per_person BETWEEN 1 AND 37", name="min_hours_per_person"),
+        Index("ix_positions_jobcenter_id_status", "jobcenter_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"))
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    max_people: Mapped[int] = mapped_column(default=1)
+    min_hours_per_person: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    jobcenter: Mapped[Jobcenter] = relationship(lazy="joined", innerjoin=True)
+    employer: Mapped[Employer] = relationship(lazy="joined", innerjoin=True)
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="position", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Task.sort_order", lazy="selectin")
+
+
+class Task(Base):
+    """An opgave of a position. `task_id` is the id the caller gave, unique within its position."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("position_id", "task_id"),
+        CheckConstraint("hours_per_week BETWEEN 1 AND 37", name="hours_per_week"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(64))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    hours_per_week: Mapped[int]
+    competences: Mapped[list[str]] = mapped_column(default=list)
+    # The Demands dict, only the demands the task actually makes (see schemas.Demands.active).
+    demands: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    days: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    splittable: Mapped[bool] = mapped_column(default=True)
+
+    position: Mapped[Position] = relationship(back_populates="tasks")
+
+
+class BatchJob(Base):
+    """A batch rematch with its progress. `jobcenter` None means every jobcenter."""
+
+    __tablename__ = "batch_jobs"
+    __table_args__ = (one_of("state", JOB_STATES),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    jobcenter: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class MatchRun(Base):
+    """One stored MatchResponse for a position. The newest run per position is `current`; older runs
+    are kept so outcomes stay attached to the proposals that were actually shown."""
+
+    __tablename__ = "match_runs"
+    __table_args__ = (one_of("source", MATCH_SOURCES),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(10))
+    batch_job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("batch_jobs.id", ondelete="SET NULL"), index=True)
+    # The MatchResponse as JSON, each proposal carrying its `proposal_id`.
+    response: Mapped[dict[str, Any]]
+    current: Mapped[bool] = mapped_column(default=True)
+
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="match_run", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Proposal.rank")
+
+
+# At most one current run per position, whatever writes the table.
+Index("uq_match_runs_current_position", MatchRun.position_id, unique=True,
+      sqlite_where=text("current = 1"), postgresql_where=text("current"))
+
+
+class Proposal(Base):
+    """A matchforslag from a run; `status` is its latest outcome, or `open`."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        one_of("kind", PROPOSAL_KINDS),
+        one_of("status", PROPOSAL_STATUSES),
+        Index("ix_proposals_position_id_status", "position_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    match_run_id: Mapped[str] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    people: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    hours_covered: Mapped[int]
+    hours_requested: Mapped[int]
+    objective: Mapped[float]
+    rank: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+
+    match_run: Mapped[MatchRun] = relationship(back_populates="proposals")
+    events: Mapped[list[ProposalEvent]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", passive_deletes=True,
+        order_by=lambda: (ProposalEvent.at, ProposalEvent.id))
+
+
+class ProposalEvent(Base):
+    """One recorded outcome of a proposal (contacted, praktik, hired, rejected, withdrawn)."""
+
+    __tablename__ = "proposal_events"
+    __table_args__ = (one_of("outcome", OUTCOMES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="events")
+
+
+class User(Base):
+    """A web-UI login."""
+
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    jobcenters: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """An API bearer token. Only its sha256 hex digest is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (one_of("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    jobcenters: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class AuditEntry(Base):
+    """Who touched which citizen's data, when and through which endpoint. No foreign key to citizens:
+    the log must outlive a deleted citizen."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (one_of("action", AUDIT_ACTIONS),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    citizen_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    jobcenter: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))
+    endpoint: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Base", "BatchJob", "Citizen", "CitizenRestriction", "Employer", "Jobcenter",
+    "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "utcnow",
+    "AUDIT_ACTIONS", "JOB_STATES", "MATCH_SOURCES", "OUTCOMES", "POSITION_STATUSES", "PROPOSAL_STATUSES",
+    "ROLES",
+]

@@ -1,0 +1,420 @@
+"""Persistence operations shared by the importer, the API, the demo and the batch rematch.
+
+Every function takes a Session and never commits: the caller owns the transaction, so an import or a
+request is all-or-nothing (see models.db.session_scope). Functions may flush to surface constraint errors
+where they happen. Keyword arguments left as None mean "keep what is stored" (e.g. a PUT from the case
+system carries no postcode and must not erase the one an import set).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import orm, schemas
+from models.orm import utcnow
+
+JobcenterRef = str | orm.Jobcenter
+# Per-session lookups kept in Session.info (strong references; the identity map's are weak).
+_JOBCENTERS = "fleksmatch_jobcenters"
+_CITIZENS = "fleksmatch_citizens"
+_PRELOADED = "fleksmatch_preloaded_citizen_ids"
+
+
+class NotFoundError(LookupError):
+    """A referenced row does not exist. The message is Danish (it reaches consultants and integrators)."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+# ---- jobcenters ---------------------------------------------------------------------------------------
+
+
+def get_jobcenter(session: Session, name: str) -> orm.Jobcenter | None:
+    return session.scalars(select(orm.Jobcenter).where(orm.Jobcenter.name == name)).one_or_none()
+
+
+def get_or_create_jobcenter(session: Session, name: str, *, municipality: str | None = None) -> orm.Jobcenter:
+    name = name.strip()
+    if not name:
+        raise ValueError("jobcenter mangler navn")
+    # An import resolves the same few names thousands of times: keep them for this session. An object
+    # a rollback removed from the session is no longer `in session`, so the database is asked again.
+    known: dict[str, orm.Jobcenter] = session.info.setdefault(_JOBCENTERS, {})
+    jobcenter = known.get(name)
+    if jobcenter is not None and jobcenter in session and jobcenter.name == name:
+        return jobcenter
+    jobcenter = get_jobcenter(session, name)
+    if jobcenter is None:
+        jobcenter = orm.Jobcenter(name=name, municipality=municipality, created_at=utcnow())
+        session.add(jobcenter)
+        session.flush()
+    known[name] = jobcenter
+    return jobcenter
+
+
+def _jobcenter(session: Session, ref: JobcenterRef) -> orm.Jobcenter:
+    return ref if isinstance(ref, orm.Jobcenter) else get_or_create_jobcenter(session, ref)
+
+
+def _assign_changed(row: Any, values: dict[str, Any]) -> bool:
+    """Set only the attributes that differ, so an unchanged upsert writes nothing."""
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+# ---- citizens -----------------------------------------------------------------------------------------
+
+
+def _citizen_values(candidate: schemas.Candidate) -> dict[str, Any]:
+    location = candidate.location
+    return {
+        "capacity_hours": candidate.capacity_hours,
+        "capacity_basis": candidate.capacity_basis,
+        "competences": list(candidate.competences),
+        "cv_text": candidate.cv_text,
+        "wishes": list(candidate.wishes),
+        "driving_licence": candidate.driving_licence,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "max_commute_km": candidate.max_commute_km,
+        "available_days": list(candidate.available_days) if candidate.available_days is not None else None,
+        "ly_months_last_24": candidate.ly_months_last_24,
+        "status": candidate.status,
+        "gender": candidate.gender,
+        "birth_year": candidate.birth_year,
+        "origin": candidate.origin,
+        "attributes": dict(candidate.attributes),
+    }
+
+
+def _restriction_rows(citizen: orm.Citizen) -> list[tuple[str, float | None, str]]:
+    return [(r.code, r.value, r.severity) for r in citizen.restrictions]
+
+
+def _replace_restrictions(session: Session, citizen: orm.Citizen, wanted: list[tuple[str, float | None, str]]) -> None:
+    if citizen.restrictions:
+        citizen.restrictions.clear()
+        # Deletes must reach the database before re-inserting the same (citizen, code) pairs.
+        session.flush()
+    citizen.restrictions.extend(
+        orm.CitizenRestriction(code=code, value=value, severity=severity, sort_order=order)
+        for order, (code, value, severity) in enumerate(wanted))
+
+
+def _find_citizen(session: Session, citizen_id: str) -> orm.Citizen | None:
+    """The stored or already-added citizen. New citizens stay pending until the caller's next flush, so
+    an import of thousands inserts in batches instead of one flush per row."""
+    citizen = session.info.get(_CITIZENS, {}).get(citizen_id)
+    if citizen is not None and citizen in session:
+        return citizen
+    if citizen is None and citizen_id in session.info.get(_PRELOADED, ()):
+        return None  # preload_citizens looked and it was not stored
+    with session.no_autoflush:
+        return session.get(orm.Citizen, citizen_id)
+
+
+def upsert_citizen(session: Session, candidate: schemas.Candidate, *, postcode: str | None = None,
+                   unresolved_notes: list[str] | None = None) -> tuple[orm.Citizen, bool]:
+    """Create or update a citizen from a Candidate; returns (citizen, changed). The same data again
+    changes nothing (updated_at untouched). A citizen that is upserted is active again."""
+    if not candidate.jobcenter:
+        raise ValueError(f"borger '{candidate.id}' mangler jobcenter")
+    jobcenter = get_or_create_jobcenter(session, candidate.jobcenter)
+    values = _citizen_values(candidate) | {"jobcenter": jobcenter, "active": True}
+    if postcode is not None:
+        values["postcode"] = postcode
+    if unresolved_notes is not None:
+        values["unresolved_restriction_notes"] = list(unresolved_notes)
+    wanted = [(r.code, r.value, r.severity) for r in candidate.restrictions]
+
+    citizen = _find_citizen(session, candidate.id)
+    if citizen is None:
+        now = utcnow()
+        citizen = orm.Citizen(**({"postcode": None, "unresolved_restriction_notes": []} | values),
+                              id=candidate.id, created_at=now, updated_at=now)
+        _replace_restrictions(session, citizen, wanted)
+        session.add(citizen)
+        session.info.setdefault(_CITIZENS, {})[citizen.id] = citizen
+        return citizen, True
+
+    changed = _assign_changed(citizen, values)
+    if _restriction_rows(citizen) != wanted:
+        _replace_restrictions(session, citizen, wanted)
+        changed = True
+    if changed:
+        citizen.updated_at = utcnow()
+    return citizen, changed
+
+
+def preload_citizens(session: Session, citizen_ids: Iterable[str]) -> int:
+    """Load these citizens (with restrictions) into the session in a few queries, so a following run of
+    upsert_citizen calls finds them without one query each. Returns how many exist."""
+    ids = sorted(set(citizen_ids))
+    # The identity map holds objects weakly: keep them referenced for the rest of this session's work.
+    kept: dict[str, orm.Citizen] = session.info.setdefault(_CITIZENS, {})
+    session.info.setdefault(_PRELOADED, set()).update(ids)
+    with session.no_autoflush:
+        for start in range(0, len(ids), 500):
+            query = select(orm.Citizen).where(orm.Citizen.id.in_(ids[start:start + 500]))
+            kept.update((citizen.id, citizen) for citizen in session.scalars(query).unique())
+    return sum(1 for id in ids if id in kept)
+
+
+def citizen_to_candidate(citizen: orm.Citizen) -> schemas.Candidate:
+    location = None if citizen.lat is None or citizen.lon is None else {"lat": citizen.lat, "lon": citizen.lon}
+    return schemas.Candidate.model_validate({
+        "id": citizen.id,
+        "jobcenter": citizen.jobcenter.name,
+        "capacity_hours": citizen.capacity_hours,
+        "capacity_basis": citizen.capacity_basis,
+        "competences": citizen.competences,
+        "cv_text": citizen.cv_text,
+        "restrictions": [{"code": r.code, "value": r.value, "severity": r.severity} for r in citizen.restrictions],
+        "wishes": citizen.wishes,
+        "driving_licence": citizen.driving_licence,
+        "location": location,
+        "max_commute_km": citizen.max_commute_km,
+        "available_days": citizen.available_days,
+        "ly_months_last_24": citizen.ly_months_last_24,
+        "status": citizen.status,
+        "gender": citizen.gender,
+        "birth_year": citizen.birth_year,
+        "origin": citizen.origin,
+        "attributes": citizen.attributes,
+    })
+
+
+def available_candidates(session: Session, jobcenter: str | None = None) -> list[schemas.Candidate]:
+    """Active citizens with status `available`, optionally of one jobcenter, sorted by id."""
+    query = (select(orm.Citizen)
+             .where(orm.Citizen.active.is_(True), orm.Citizen.status == "available")
+             .order_by(orm.Citizen.id))
+    if jobcenter is not None:
+        query = query.join(orm.Citizen.jobcenter).where(orm.Jobcenter.name == jobcenter)
+    return [citizen_to_candidate(citizen) for citizen in session.scalars(query).unique()]
+
+
+def mark_missing_citizens_inactive(session: Session, jobcenter: JobcenterRef, keep_ids: Iterable[str]) -> int:
+    """Deactivate the jobcenter's active citizens whose ids are not in `keep_ids` (import --sync).
+    Nobody is deleted: outcomes and audit history stay attached. Returns how many were deactivated."""
+    center = jobcenter if isinstance(jobcenter, orm.Jobcenter) else get_jobcenter(session, jobcenter)
+    if center is None:
+        return 0
+    active_ids = session.scalars(select(orm.Citizen.id).where(
+        orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
+    missing = sorted(set(active_ids) - set(keep_ids))
+    now = utcnow()
+    # Chunks keep the IN list under every backend's bound-parameter limit.
+    for start in range(0, len(missing), 500):
+        session.execute(update(orm.Citizen)
+                        .where(orm.Citizen.id.in_(missing[start:start + 500]))
+                        .values(active=False, updated_at=now))
+    return len(missing)
+
+
+def delete_citizen(session: Session, citizen_id: str) -> bool:
+    """Remove a citizen and their restrictions. Returns False when there was no such citizen."""
+    citizen = session.get(orm.Citizen, citizen_id)
+    if citizen is None:
+        return False
+    session.delete(citizen)
+    session.flush()
+    return True
+
+
+# ---- employers and positions --------------------------------------------------------------------------
+
+
+def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: JobcenterRef, *,
+                    postcode: str | None = None, location: schemas.Location | None = None) -> orm.Employer:
+    center = _jobcenter(session, jobcenter)
+    values: dict[str, Any] = {
+        "jobcenter": center,
+        "name": employer.name,
+        "size": employer.size,
+        "sector": employer.sector,
+        "has_fleksjob_experience": employer.has_fleksjob_experience,
+        "max_fleksjobbere": employer.max_fleksjobbere,
+    }
+    if postcode is not None:
+        values["postcode"] = postcode
+    if location is not None:
+        values |= {"lat": location.lat, "lon": location.lon}
+    row = session.get(orm.Employer, employer.id)
+    if row is None:
+        now = utcnow()
+        row = orm.Employer(id=employer.id, created_at=now, updated_at=now, **values)
+        session.add(row)
+        session.flush()
+    elif _assign_changed(row, values):
+        row.updated_at = utcnow()
+        session.flush()
+    return row
+
+
+def _task_values(task: schemas.Task, order: int) -> dict[str, Any]:
+    return {
+        "task_id": task.id,
+        "sort_order": order,
+        "title": task.title,
+        "description": task.description,
+        "hours_per_week": task.hours_per_week,
+        "competences": list(task.competences),
+        "demands": task.demands.active(),
+        "days": list(task.days) if task.days is not None else None,
+        "splittable": task.splittable,
+    }
+
+
+def _stored_task_values(task: orm.Task) -> dict[str, Any]:
+    return {key: getattr(task, key) for key in (
+        "task_id", "sort_order", "title", "description", "hours_per_week", "competences", "demands", "days",
+        "splittable")}
+
+
+def upsert_position(session: Session, position: schemas.Position, jobcenter: JobcenterRef, *,
+                    status: str = "open", postcode: str | None = None) -> orm.Position:
+    """Create or update a position, its employer and its tasks (the given tasks replace the stored ones)."""
+    if status not in orm.POSITION_STATUSES:
+        raise ValueError(f"ukendt status for stilling: '{status}'")
+    center = _jobcenter(session, jobcenter)
+    employer = upsert_employer(session, position.employer, center)
+    location = position.location
+    values: dict[str, Any] = {
+        "jobcenter": center,
+        "employer": employer,
+        "title": position.title,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "max_people": position.max_people,
+        "min_hours_per_person": position.min_hours_per_person,
+        "status": status,
+    }
+    if postcode is not None:
+        values["postcode"] = postcode
+    wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
+
+    row = session.get(orm.Position, position.id)
+    if row is None:
+        now = utcnow()
+        row = orm.Position(id=position.id, created_at=now, updated_at=now, **values)
+        row.tasks = [orm.Task(**task) for task in wanted]
+        session.add(row)
+        session.flush()
+        return row
+
+    changed = _assign_changed(row, values)
+    if [_stored_task_values(task) for task in row.tasks] != wanted:
+        row.tasks.clear()
+        session.flush()  # free the (position, task_id) pairs before re-inserting them
+        row.tasks.extend(orm.Task(**task) for task in wanted)
+        changed = True
+    if changed:
+        row.updated_at = utcnow()
+        session.flush()
+    return row
+
+
+def position_to_schema(position: orm.Position) -> schemas.Position:
+    employer = position.employer
+    location = None if position.lat is None or position.lon is None else {"lat": position.lat, "lon": position.lon}
+    return schemas.Position.model_validate({
+        "id": position.id,
+        "title": position.title,
+        "employer": {
+            "id": employer.id, "name": employer.name, "size": employer.size, "sector": employer.sector,
+            "has_fleksjob_experience": employer.has_fleksjob_experience,
+            "max_fleksjobbere": employer.max_fleksjobbere,
+        },
+        "location": location,
+        "max_people": position.max_people,
+        "min_hours_per_person": position.min_hours_per_person,
+        "tasks": [{
+            "id": task.task_id, "title": task.title, "description": task.description,
+            "hours_per_week": task.hours_per_week, "competences": task.competences, "demands": task.demands,
+            "days": task.days, "splittable": task.splittable,
+        } for task in position.tasks],
+        "jobcenter": position.jobcenter.name,
+    })
+
+
+def open_positions(session: Session, jobcenter: str | None = None) -> list[schemas.Position]:
+    """Positions with status `open`, optionally of one jobcenter, sorted by id."""
+    query = select(orm.Position).where(orm.Position.status == "open").order_by(orm.Position.id)
+    if jobcenter is not None:
+        query = query.join(orm.Position.jobcenter).where(orm.Jobcenter.name == jobcenter)
+    return [position_to_schema(position) for position in session.scalars(query).unique()]
+
+
+# ---- match runs and proposals -------------------------------------------------------------------------
+
+
+def store_match_run(session: Session, position_id: str, response: schemas.MatchResponse, *, source: str,
+                    created_by: str, batch_job_id: str | None = None) -> orm.MatchRun:
+    """Store a MatchResponse as the position's current run (older runs are kept, no longer current).
+    Each proposal gets a row and an id, written back into the stored JSON as `proposal_id`."""
+    if response.position_id != position_id:
+        raise ValueError(f"svaret gælder stilling '{response.position_id}', ikke '{position_id}'")
+    if source not in orm.MATCH_SOURCES:
+        raise ValueError(f"ukendt kilde til matchkørsel: '{source}'")
+    if session.get(orm.Position, position_id) is None:
+        raise NotFoundError(f"stillingen '{position_id}' findes ikke")
+    session.execute(update(orm.MatchRun)
+                    .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))
+                    .values(current=False))
+    payload = response.model_dump(mode="json")
+    run = orm.MatchRun(id=new_id(), position_id=position_id, created_at=utcnow(), created_by=created_by,
+                       source=source, batch_job_id=batch_job_id, current=True)
+    for rank, proposal in enumerate(payload["proposals"], start=1):
+        proposal["proposal_id"] = new_id()
+        run.proposals.append(orm.Proposal(
+            id=proposal["proposal_id"], position_id=position_id, kind=proposal["kind"], people=proposal["people"],
+            hours_covered=proposal["hours_covered"], hours_requested=proposal["hours_requested"],
+            objective=proposal["objective"], rank=rank, status="open"))
+    run.response = payload
+    session.add(run)
+    session.flush()
+    return run
+
+
+def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None:
+    return session.scalars(select(orm.MatchRun).where(
+        orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))).one_or_none()
+
+
+def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *, actor: str,
+                            reason: str | None = None) -> orm.ProposalEvent:
+    """Append an outcome to a proposal's history and make it the proposal's status. A rejection needs a
+    reason: it is what the next match should learn from."""
+    if outcome not in orm.OUTCOMES:
+        raise ValueError(f"ukendt udfald '{outcome}'; gyldige: {', '.join(orm.OUTCOMES)}")
+    reason = reason.strip() if reason else None
+    if outcome == "rejected" and not reason:
+        raise ValueError("et afslag kræver en begrundelse (reason)")
+    proposal = session.get(orm.Proposal, proposal_id)
+    if proposal is None:
+        raise NotFoundError(f"matchforslaget '{proposal_id}' findes ikke")
+    event = orm.ProposalEvent(outcome=outcome, reason=reason, actor=actor, at=utcnow())
+    proposal.events.append(event)
+    proposal.status = outcome
+    session.flush()
+    return event
+
+
+__all__ = [
+    "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
+    "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
+    "position_to_schema", "preload_citizens", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
+    "upsert_position",
+]
