@@ -1,0 +1,115 @@
+"""The soft score: every weight and shape parameter in one documented place, and the component functions.
+
+A pair (candidate, task) that passed every hard constraint gets
+
+    score = clip( Σ_k weight_k · component_k  −  soft_restriction_penalty · n_soft_conflicts , 0, 1 )
+
+with components in [0, 1]: competence, hours, distance, wishes, urgency (see `Weights`). A candidate's
+score is the best pair score over their feasible tasks (`PairScores.candidate_score`): the consultant
+proposes a person for the task they fit best, and the OR-Tools split decides how tasks are shared.
+
+The component functions take numpy arrays (or plain floats) and are used both by the vectorised ranking
+and by the per-pair reference scorer in benchmarks/, so the two cannot drift apart in their formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COMPONENTS: tuple[str, ...] = ("competence", "hours", "distance", "wishes", "urgency")
+
+
+@dataclass(frozen=True)
+class Weights:
+    competence: float = 0.45
+    """Share of the score for how well the citizen's competences cover the task's required competences
+    (mean coverage over the required terms). The largest weight: an oversold citizen is the failure the
+    reports name first."""
+
+    hours: float = 0.15
+    """Share for hours fit: how the hours the task would fill compare with the citizen's capacity."""
+
+    distance: float = 0.10
+    """Share for nearness of the workplace (the hard `max_commute_km` limit is a constraint, not this)."""
+
+    wishes: float = 0.10
+    """Share for the citizen's wished work areas matching the task's competence family."""
+
+    urgency: float = 0.20
+    """Share for LY urgency: consultants prioritise citizens near 18 LY months in the last 24 (the line
+    after which the municipality loses state refusion)."""
+
+    soft_restriction_penalty: float = 0.08
+    """Subtracted once per soft (less central) restriction the task touches; each such restriction also
+    appears as an accommodation the employer must make."""
+
+    hours_target_ratio: float = 0.85
+    """Preferred share of capacity to fill: just below capacity leaves room for bad days. A task that
+    fills exactly this share scores 1.0 on hours."""
+
+    hours_at_capacity: float = 0.85
+    """Hours score when the task fills the citizen's whole capacity (hours are never offered above it)."""
+
+    distance_scale_km: float = 20.0
+    """Distance decay: the distance component is exp(-km / scale), 0.37 at this many km."""
+
+    distance_unknown: float = 0.5
+    """Distance component when either location is unknown: neutral, neither rewarded nor punished."""
+
+    urgency_midpoint_months: float = 15.0
+    """LY months at which urgency is 0.5; it rises steeply towards and past the 18-month refusion line."""
+
+    urgency_spread_months: float = 2.0
+    """Steepness of the urgency curve (logistic scale in months): 0.82 at 18 months, 0.05 at 9."""
+
+    no_competence_required: float = 1.0
+    """Competence component for a task that lists no required competences (anyone can do it)."""
+
+    wish_related_credit: float = 0.5
+    """Wish credit per unit of family relation when a wished family is related, not equal, to the task's."""
+
+
+WEIGHTS = Weights()
+
+
+def hours_fit(task_hours, capacity_hours, weights: Weights = WEIGHTS):
+    """Hours component from the share of capacity the task fills (offered hours are capped at capacity).
+
+    Rises linearly to 1.0 at `hours_target_ratio`, then falls to `hours_at_capacity` at full capacity.
+    """
+    task_hours = np.asarray(task_hours, dtype=float)
+    capacity = np.maximum(np.asarray(capacity_hours, dtype=float), 1.0)
+    ratio = np.minimum(task_hours, capacity) / capacity
+    target = weights.hours_target_ratio
+    below = ratio / target
+    above = 1.0 - (ratio - target) / (1.0 - target) * (1.0 - weights.hours_at_capacity)
+    return np.where(ratio <= target, below, above)
+
+
+def distance_decay(distance_km, weights: Weights = WEIGHTS):
+    """Distance component; NaN (unknown distance) gives the neutral value."""
+    distance_km = np.asarray(distance_km, dtype=float)
+    unknown = np.isnan(distance_km)
+    decay = np.exp(-np.where(unknown, 0.0, distance_km) / weights.distance_scale_km)
+    return np.where(unknown, weights.distance_unknown, decay)
+
+
+def urgency(ly_months, weights: Weights = WEIGHTS):
+    """Urgency component: logistic in LY months within the last 24."""
+    ly_months = np.asarray(ly_months, dtype=float)
+    return 1.0 / (1.0 + np.exp(-(ly_months - weights.urgency_midpoint_months) / weights.urgency_spread_months))
+
+
+def combine(competence, hours, distance, wishes, urgency_, n_soft, weights: Weights = WEIGHTS):
+    """The pair score from its components and the number of soft restrictions the task touches."""
+    total = (
+        weights.competence * np.asarray(competence, dtype=float)
+        + weights.hours * np.asarray(hours, dtype=float)
+        + weights.distance * np.asarray(distance, dtype=float)
+        + weights.wishes * np.asarray(wishes, dtype=float)
+        + weights.urgency * np.asarray(urgency_, dtype=float)
+        - weights.soft_restriction_penalty * np.asarray(n_soft, dtype=float)
+    )
+    return np.clip(total, 0.0, 1.0)
