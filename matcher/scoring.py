@@ -23,21 +23,22 @@ COMPONENTS: tuple[str, ...] = ("competence", "hours", "distance", "wishes", "urg
 
 @dataclass(frozen=True)
 class Weights:
-    competence: float = 0.45
+    competence: float = 0.55
     """Share of the score for how well the citizen's competences cover the task's required competences
-    (mean coverage over the required terms). The largest weight: an oversold citizen is the failure the
-    reports name first."""
+    (mean coverage over the required terms). More than half of the score: an oversold citizen is the failure
+    the reports name first, so urgency and wishes may reorder comparable fits but not lift a poor fit above
+    a good one."""
 
-    hours: float = 0.15
+    hours: float = 0.12
     """Share for hours fit: how the hours the task would fill compare with the citizen's capacity."""
 
-    distance: float = 0.10
+    distance: float = 0.08
     """Share for nearness of the workplace (the hard `max_commute_km` limit is a constraint, not this)."""
 
     wishes: float = 0.10
     """Share for the citizen's wished work areas matching the task's competence family."""
 
-    urgency: float = 0.20
+    urgency: float = 0.15
     """Share for LY urgency: consultants prioritise citizens near 18 LY months in the last 24 (the line
     after which the municipality loses state refusion)."""
 
