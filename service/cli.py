@@ -71,7 +71,7 @@ def import_pool(path: Path = typer.Argument(..., help="Fil: .accdb/.mdb, .xlsx e
 def rematch(jobcenter: Optional[str] = typer.Option(None, "--jobcenter", help="Kun dette jobcenter"),
             report: Optional[Path] = typer.Option(None, "--report", help="Excel-rapport (.xlsx)")) -> None:
     """Genmatch hele puljen mod alle åbne stillinger og gem forslagene."""
-    from service.rematch import run_rematch_command
+    from service.rematch_command import run_rematch_command
 
     raise typer.Exit(run_rematch_command(console, jobcenter=jobcenter, report=report))
 

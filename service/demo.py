@@ -24,7 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import orm, store
 from models.catalogue import load_catalogue
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
-from models.schemas import Candidate, Position
+from matcher import match
+from models.schemas import Candidate, MatchOptions, MatchRequest, Position
+from service.console_views import print_ranking
+from service.rematch_command import rematch_with_progress, report_and_summary
 from service.pool_generator import (
     DEMO_POOL_PATH,
     PHYSICAL_RESTRICTIONS,
@@ -291,7 +294,42 @@ def step_print_pool_statistics(context: DemoContext) -> None:
     print_pool_statistics(context.console, context.statistics)
 
 
-DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_print_pool_statistics]
+# Positions shown with their ranking: one per jobcentre, the first few, so the demo reads the same every run.
+RANKING_EXAMPLES = 3
+
+
+def step_show_ranking_examples(context: DemoContext) -> None:
+    """A few positions with their top candidates and why: what a consultant sees when asking for candidates."""
+    with session_scope(context.sessions) as session:
+        candidates = store.available_candidates(session)
+        positions = store.open_positions(session)
+    shown: dict[str, Position] = {}
+    for position in positions:
+        shown.setdefault(position.jobcenter or "", position)
+    context.console.print()
+    context.console.print("[bold]Eksempler: de bedste kandidater til en stilling[/]")
+    for position in list(shown.values())[:RANKING_EXAMPLES]:
+        pool = [c for c in candidates if c.jobcenter == position.jobcenter]
+        response = match(MatchRequest(position=position, candidates=pool,
+                                      options=MatchOptions(limit=3, proposals=False)))
+        print_ranking(context.console, position, response)
+
+
+def step_rematch(context: DemoContext) -> None:
+    """Batch assignment of the whole demo pool, with a progress bar, stored as the current proposals."""
+    context.console.print()
+    summary = rematch_with_progress(context.console, context.sessions, None, created_by="demo")
+    context.results["rematch"] = summary
+
+
+def step_report(context: DemoContext) -> None:
+    """Summary versus the greedy baseline, and the Excel report consultants open."""
+    context.results["report"] = report_and_summary(context.console, context.results["rematch"], None)
+    context.console.print("Start webgrænsefladen med [bold]make serve[/] og se forslagene pr. stilling.")
+
+
+DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_print_pool_statistics,
+                              step_show_ranking_examples, step_rematch, step_report]
 
 
 def run_demo(console: Console, *, url: str | None = None, steps: Iterable[DemoStep] | None = None) -> DemoContext:
