@@ -81,13 +81,16 @@ def _message(error: dict) -> str:
     return f"ugyldig værdi ({error['msg']})"
 
 
+def danish_error_dicts(errors: list[dict], prefix: tuple = ()) -> list[FieldError]:
+    """Danish messages for errors in pydantic's `errors()` format (FastAPI's RequestValidationError carries
+    that list but is not a ValidationError)."""
+    return [FieldError(field=field_path(prefix + tuple(e.get("loc", ()))), message=_message(e), value=e.get("input"))
+            for e in errors]
+
+
 def danish_errors(exc: ValidationError, prefix: tuple = ()) -> list[FieldError]:
     """Every error of a pydantic ValidationError as a Danish message with its field path."""
-    out = []
-    for error in exc.errors(include_url=False):
-        loc = prefix + tuple(error["loc"])
-        out.append(FieldError(field=field_path(loc), message=_message(error), value=error.get("input")))
-    return out
+    return danish_error_dicts(exc.errors(include_url=False), prefix)
 
 
 def danish_summary(exc: ValidationError, prefix: tuple = ()) -> str:
