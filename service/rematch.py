@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher import PoolIndex, rank
+from matcher import PoolIndex, evaluate_position, rank
 from matcher.batch import batch_assign
+from matcher.ranking import order_rows
 from models import store
 from models.db import session_scope
 from models.schemas import (
@@ -24,7 +25,8 @@ from models.schemas import (
 )
 
 Progress = Callable[[int, int], None]
-# Stored per position: the top of the ranking (for "Hvorfor") and every exclusion (for "Hvorfor ikke").
+# Stored per position: the top of the ranking (for "Hvorfor") plus everyone the batch proposed, and every
+# exclusion (for "Hvorfor ikke").
 STORED_RANKING_LIMIT = 10
 
 
@@ -147,6 +149,9 @@ def plan_rematch(candidates: list[Candidate], positions: list[Position], progres
     offset = len(positions)
     batch = batch_assign(items, progress=(lambda d, t: progress(offset + d * len(positions) // max(t, 1), total))
                          if progress else None)
+    for position in positions:
+        responses[position.id] = _with_proposed_people(
+            responses[position.id], position, indexes.get(position.jobcenter, empty), batch.proposals.get(position.id))
     return _Plan(responses=responses, positions=positions, candidates_available=len(candidates), batch=batch)
 
 
@@ -168,6 +173,22 @@ def run_rematch(factory: sessionmaker, jobcenter: str | None = None, *, progress
 def _stored_proposals(batch, position_id: str) -> list[Proposal]:
     proposal = batch.proposals.get(position_id)
     return [proposal] if proposal is not None and proposal.people else []
+
+
+def _with_proposed_people(response: MatchResponse, position: Position, index: PoolIndex,
+                          proposal: Proposal | None) -> MatchResponse:
+    """The batch may propose someone ranked below the stored top; add their ranking entries so every
+    proposed person has their explanation ("Hvorfor") stored beside the proposal."""
+    shown = {entry.candidate_id for entry in response.ranking}
+    missing = {p.candidate_id for p in proposal.people} - shown if proposal else set()
+    if not missing:
+        return response
+    pairs, _ = evaluate_position(position, index)
+    ordered = [pairs.candidate_ids[row] for row in order_rows(pairs)]
+    depth = 1 + max(ordered.index(candidate_id) for candidate_id in missing)
+    deeper, _, _ = rank(position, index, MatchOptions(limit=depth, include_excluded=False, proposals=False))
+    extra = [entry for entry in deeper if entry.candidate_id in missing]
+    return response.model_copy(update={"ranking": response.ranking + extra})
 
 
 def summarise(plan: _Plan, seconds: float) -> RematchSummary:

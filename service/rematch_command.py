@@ -21,7 +21,12 @@ EXIT_INTERRUPTED = 130
 
 
 def default_report_path() -> Path:
-    return Path("var") / "reports" / f"genmatch-{datetime.now():%Y%m%d-%H%M%S}.xlsx"
+    """var/reports/genmatch-<time>.xlsx, never overwriting an earlier report from the same second."""
+    folder, stamp = Path("var") / "reports", f"genmatch-{datetime.now():%Y%m%d-%H%M%S}"
+    path, n = folder / f"{stamp}.xlsx", 2
+    while path.exists():
+        path, n = folder / f"{stamp}-{n}.xlsx", n + 1
+    return path
 
 
 def rematch_with_progress(console: Console, factory: sessionmaker, jobcenter: str | None,
@@ -78,10 +83,11 @@ def report_and_summary(console: Console, summary: RematchSummary, report: Path |
 
 def run_rematch_command(console: Console, jobcenter: str | None = None, report: Path | None = None,
                         created_by: str = "cli") -> int:
-    upgrade_database()
-    console.print(f"Database: {database_url(redact=True)}")
-    engine = make_engine()
+    engine = None
     try:
+        upgrade_database()
+        console.print(f"Database: {database_url(redact=True)}")
+        engine = make_engine()
         if jobcenter and not _jobcenter_exists(engine, jobcenter):
             return _unknown_jobcenter(console, engine, jobcenter)
         summary = rematch_with_progress(console, session_factory(engine), jobcenter, created_by)
@@ -89,7 +95,8 @@ def run_rematch_command(console: Console, jobcenter: str | None = None, report: 
         console.print("[bold yellow]Afbrudt.[/] Intet er ændret: de tidligere forslag er urørte.")
         return EXIT_INTERRUPTED
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if not summary.outcomes:
         where = f"i jobcenter {jobcenter}" if jobcenter else "i databasen"
         console.print(f"[bold yellow]Ingen åbne stillinger {where}.[/] Intet at genmatche.")
