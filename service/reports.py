@@ -75,6 +75,15 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+def _append_as_text(sheet, values: list) -> None:
+    """Append a row whose text shows exactly as written: openpyxl stores a string starting with "=" as a
+    formula, and titles and names come from case systems and imports, so Excel must never evaluate them."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def write_workbook(summary: RematchSummary, path: Path) -> None:
     book = Workbook()
     sheet = book.active
@@ -84,7 +93,7 @@ def write_workbook(summary: RematchSummary, path: Path) -> None:
         sheet.append(list(row))
     sheet.append([])
     sheet.append(["Kørt", summary.finished_at.strftime("%d-%m-%Y %H:%M"), ""])
-    sheet.append(["Jobcentre", ", ".join(summary.jobcenters), ""])
+    _append_as_text(sheet, ["Jobcentre", ", ".join(summary.jobcenters), ""])
     _style_header(sheet, 3)
     _fit_columns(sheet, [34, 20, 26])
     used = {"oversigt"}
@@ -93,7 +102,7 @@ def write_workbook(summary: RematchSummary, path: Path) -> None:
         js.append(POSITION_COLUMNS)
         for outcome in summary.outcomes:
             if outcome.jobcenter == jobcenter:
-                js.append(position_row(outcome))
+                _append_as_text(js, position_row(outcome))
         _style_header(js, len(POSITION_COLUMNS))
         _fit_columns(js, [14, 12, 30, 28, 8, 8, 14, 28, 40, 70, 12])
         for row in js.iter_rows(min_row=2):
