@@ -48,6 +48,15 @@ class Location(Contract):
     lon: float = Field(ge=7.9, le=15.3, description="Længdegrad (Danmark)")
 
 
+def refuse_duplicates(keys: list[str], what: str) -> None:
+    """Ids (and restriction codes) must be unique within their list: a repeat is almost always a data error."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"{what} '{key}' står to gange")
+        seen.add(key)
+
+
 def normalise_days(days: list[str] | None) -> list[str] | None:
     """Week order, no repeats; None means every day. An empty list is refused: it would mean 'never'."""
     if days is None:
@@ -155,11 +164,7 @@ class Position(Contract):
     @field_validator("tasks")
     @classmethod
     def _unique_task_ids(cls, tasks: list[Task]) -> list[Task]:
-        seen: set[str] = set()
-        for task in tasks:
-            if task.id in seen:
-                raise ValueError(f"opgave-id '{task.id}' står to gange")
-            seen.add(task.id)
+        refuse_duplicates([task.id for task in tasks], "opgave-id")
         return tasks
 
     @property
@@ -207,11 +212,7 @@ class Candidate(Contract):
     @field_validator("restrictions")
     @classmethod
     def _one_entry_per_code(cls, restrictions: list[Restriction]) -> list[Restriction]:
-        seen: set[str] = set()
-        for restriction in restrictions:
-            if restriction.code in seen:
-                raise ValueError(f"skånehensynet '{restriction.code}' står to gange")
-            seen.add(restriction.code)
+        refuse_duplicates([restriction.code for restriction in restrictions], "skånehensynet")
         return restrictions
 
 
@@ -230,11 +231,7 @@ class MatchRequest(Contract):
     @field_validator("candidates")
     @classmethod
     def _unique_candidate_ids(cls, candidates: list[Candidate]) -> list[Candidate]:
-        seen: set[str] = set()
-        for candidate in candidates:
-            if candidate.id in seen:
-                raise ValueError(f"borger-id '{candidate.id}' står to gange")
-            seen.add(candidate.id)
+        refuse_duplicates([candidate.id for candidate in candidates], "borger-id")
         return candidates
 
 
