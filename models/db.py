@@ -74,7 +74,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A unit of work that will write may ask for the write lock up front (execution option
+        # `sqlite_begin_immediate`): it then waits for other writers instead of failing with "database is
+        # locked" when its read snapshot went stale before its first write (concurrent API requests).
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

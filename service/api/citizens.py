@@ -1,0 +1,97 @@
+"""Citizens (borgere): upsert, read, delete, and the supply-led proposals for one citizen.
+Every handler that touches a citizen's data writes an audit entry in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, Request, Response
+from pydantic import ValidationError
+
+from matcher.supply import rank_positions
+from models import orm, store
+from models.schemas import Candidate
+from service.api.common import endpoint_of, invalid, same_id, value_problem
+from service.api.schemas_api import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
+from service.audit import audit, audit_read
+from service.auth.dependencies import CurrentPrincipal, DbSession, ScopedCitizen, write_target
+from service.problems import problem_responses
+
+router = APIRouter(tags=["Borgere"])
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S",
+                           description="Borgerens id fra sagssystemet")]
+
+
+def citizen_out(citizen: orm.Citizen) -> CitizenOut:
+    candidate = store.citizen_to_candidate(citizen)
+    return CitizenOut(**candidate.model_dump(), postcode=citizen.postcode, active=citizen.active,
+                      updated_at=citizen.updated_at)
+
+
+@router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
+            responses={201: {"model": CitizenOut, "description": "Borgeren er oprettet"},
+                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+def put_citizen(id: IdPath, request: Request, response: Response, session: DbSession, principal: CurrentPrincipal,
+                body: Annotated[CitizenIn, Body(openapi_examples={"borger": {
+                    "summary": "Borger med to centrale skånehensyn", "value": CITIZEN_EXAMPLE}})]) -> CitizenOut:
+    """Idempotent: samme indhold igen ændrer intet. Skånehensyn erstatter de gemte. En borger i et andet
+    jobcenter end nøglens svarer 404, som om borgeren ikke fandtes."""
+    same_id(id, body.id)
+    existing, jobcenter = write_target(session, principal, orm.Citizen, id, body.jobcenter)
+    try:
+        candidate = Candidate.model_validate(body.model_dump(exclude={"postcode"}) | {"id": id, "jobcenter": jobcenter})
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    try:
+        citizen, changed = store.upsert_citizen(session, candidate, postcode=body.postcode)
+    except ValueError as exc:
+        raise value_problem(exc, "jobcenter") from None
+    if changed:
+        audit(session, principal, "update" if existing else "create", endpoint_of(request), citizen_id=id,
+              jobcenter=jobcenter)
+    out = citizen_out(citizen)
+    session.commit()
+    response.status_code = 200 if existing else 201
+    return out
+
+
+@router.get("/citizens/{id}", response_model=CitizenOut, summary="Læs en borger",
+            responses=problem_responses(401, 404, 422, 500))
+def get_citizen(citizen: ScopedCitizen, request: Request, session: DbSession,
+                principal: CurrentPrincipal) -> CitizenOut:
+    """Borgeren som gemt. Opslaget skrives i adgangsloggen."""
+    out = citizen_out(citizen)
+    audit_read(session, principal, endpoint_of(request), citizen_id=citizen.id, jobcenter=citizen.jobcenter.name)
+    return out
+
+
+@router.delete("/citizens/{id}", status_code=204, summary="Slet en borger",
+               responses=problem_responses(401, 404, 422, 500))
+def delete_citizen(citizen: ScopedCitizen, request: Request, session: DbSession, principal: CurrentPrincipal) -> Response:
+    """Sletter borgeren og dennes skånehensyn. Adgangsloggen bevares."""
+    citizen_id, jobcenter = citizen.id, citizen.jobcenter.name
+    store.delete_citizen(session, citizen_id)
+    audit(session, principal, "delete", endpoint_of(request), citizen_id=citizen_id, jobcenter=jobcenter)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/citizens/{id}/proposals", response_model=CitizenProposalsOut,
+            summary="De bedste åbne stillinger for én borger", responses=problem_responses(401, 404, 422, 500))
+def citizen_proposals(citizen: ScopedCitizen, request: Request, session: DbSession, principal: CurrentPrincipal,
+                      limit: Annotated[int, Query(ge=1, le=100, description="Højst så mange stillinger")] = 10
+                      ) -> CitizenProposalsOut:
+    """Håndholdt jobformidling: rangér alle åbne stillinger i borgerens jobcenter for denne borger.
+    Forklaringen nævner kun skånehensyn der berører stillingens opgaver."""
+    jobcenter = citizen.jobcenter.name
+    cache = request.app.state.pool_cache
+    positions = cache.open_positions(session, jobcenter)
+    by_id = {p.id: p for p in positions.positions}
+    fits = rank_positions(cache.citizen_index(citizen), positions, limit=limit)
+    audit_read(session, principal, endpoint_of(request), citizen_id=citizen.id, jobcenter=jobcenter)
+    return CitizenProposalsOut(
+        citizen_id=citizen.id, positions_considered=len(positions.positions),
+        positions=[PositionMatch(position_id=f.position_id, title=by_id[f.position_id].title,
+                                 employer_name=by_id[f.position_id].employer.name, rank=f.rank, score=f.score,
+                                 hours_offered=f.hours_offered, feasible_tasks=f.feasible_tasks,
+                                 explanation=f.explanation) for f in fits])
