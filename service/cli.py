@@ -83,7 +83,7 @@ def token_create(role: str = typer.Option(..., "--role", help="consultant, case_
     """Opret en API-nøgle. Nøglen vises kun denne ene gang."""
     from service.auth.commands import create_token_command
 
-    raise typer.Exit(create_token_command(console, role=role, jobcenters=jobcenter, name=name))
+    raise typer.Exit(create_token_command(Console(stderr=True), role=role, jobcenters=jobcenter, name=name))
 
 
 @user_app.command("create")

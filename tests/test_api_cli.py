@@ -28,7 +28,8 @@ def test_token_create_prints_once_stores_only_the_hash_and_works(sqlite_url, mon
     monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", sqlite_url)
     console, _ = _console()
     assert create_token_command(console, role="consultant", jobcenters=["Horsens"], name="sag") == 0
-    token = capsys.readouterr().out.strip().splitlines()[-1]
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("fm_") and "\n" not in token, "stdout must carry the token alone"
     engine = make_engine(sqlite_url)
     with session_scope(session_factory(engine)) as session:
         row = session.scalars(select(orm.ApiToken)).one()

@@ -7,12 +7,15 @@ import sys
 
 from rich.console import Console
 
-from models.db import make_engine, session_factory, session_scope
+from models.db import make_engine, session_factory, session_scope, upgrade_database
 from service.auth.tokens import create_api_token
 from service.auth.users import create_user
 
 
 def create_token_command(console: Console, *, role: str, jobcenters: list[str], name: str = "") -> int:
+    """The token alone goes to stdout (so `TOKEN=$(fleksmatch token create …)` works); messages go to
+    `console`, which the CLI points at stderr."""
+    upgrade_database()
     engine = make_engine()
     try:
         with session_scope(session_factory(engine)) as session:
@@ -44,6 +47,7 @@ def create_user_command(console: Console, *, username: str, role: str, jobcenter
     password = _read_password(console)
     if password is None:
         return 2
+    upgrade_database()
     engine = make_engine()
     try:
         with session_scope(session_factory(engine)) as session:
