@@ -1,0 +1,367 @@
+"""Split one position (stilling) across one or more fleksjobbere with OR-Tools CP-SAT.
+
+`split_position` answers "someone for cleaning and the canteen, 14 hours" with the best single person and,
+when it is better, the best team: by task (one person per task), by time (several people share a splittable
+task across the week), or both. The objective is defined in `matcher.objective`.
+
+Model (one position): integer hours h[c, t] for every feasible (candidate, task) pair and a boolean used[c];
+    Σ_t h[c, t] ≤ capacity_hours[c] · used[c]        Σ_t h[c, t] ≥ min_hours_per_person · used[c]
+    Σ_c h[c, t] ≤ hours_per_week[t]                  non-splittable t: Σ_c holds[c, t] ≤ 1, h ≤ ub · holds
+    Σ_c used[c] ≤ position.people_limit
+Infeasible pairs get no variable at all, so a hard restriction can never be proposed against.
+
+If nobody can be proposed (no candidate is feasible for any task with at least min_hours_per_person of
+capacity), `split_position` returns []: there is nothing to explain hours against. Whenever at least one
+person is proposed, every proposal lists in `uncovered` why each task's missing hours remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from matcher.objective import EXTRA_PERSON_UNITS, objective_units, quantised_scores, to_objective
+from matcher.pairs import PairScores
+from models.schemas import Assignment, Position, Proposal, ProposalPerson, UncoveredTask
+
+DEFAULT_TOP_K = 40
+PER_TASK_RESERVE = 3        # each task keeps its best few candidates even when they miss the overall top-K
+RANDOM_SEED = 20130101      # fixed: the same input always gives the same proposals
+NUM_WORKERS = 1             # one worker: CP-SAT's single-thread search is deterministic
+SPLIT_DETERMINISTIC_LIMIT = 10.0   # safety net in deterministic seconds, never wall-clock time
+
+Plan = dict[int, dict[int, int]]   # candidate row -> {task index: hours}
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    """What `solve_position` found. `optimal` is True when every proposal is proven best of its kind."""
+
+    proposals: list[Proposal]
+    optimal: bool
+    candidates_considered: int
+
+
+def split_position(position: Position, pairs: PairScores, *, top_k: int = DEFAULT_TOP_K) -> list[Proposal]:
+    """Best single-person proposal and, when its objective is higher, the best split (see module docstring).
+
+    `Proposal.objective` is Σ score × hours − 0.5 × (people − 1): score-weighted hours covered (one hour by a
+    perfectly matched person = 1.0), with each person beyond the first costing half such an hour, so a split
+    must earn its place (matcher.objective). Proposals are ordered by objective, highest first, except that an
+    employer without fleksjob experience gets the single-person proposal first ("start with one").
+    Returns [] when nobody can be proposed.
+    """
+    return solve_position(position, pairs, top_k=top_k).proposals
+
+
+def solve_position(position: Position, pairs: PairScores, *, top_k: int = DEFAULT_TOP_K) -> SplitResult:
+    check_alignment(position, pairs)
+    units = quantised_scores(pairs.score, pairs.feasible)
+    single = best_single(position, pairs, units)
+    if single is None:
+        return SplitResult(proposals=[], optimal=True, candidates_considered=0)
+    rows = select_rows(position, pairs, top_k, extra_rows=[single[0]])
+    proposals = [_single_proposal(position, pairs, units, single, rows)]
+    optimal = True
+    if position.people_limit >= 2 and len(rows) >= 2:
+        split, optimal = _best_split(position, pairs.subset(rows), units[rows], hint_row=_index(rows, single[0]),
+                                     hint_plan=single[1])
+        if split is not None and split.objective > proposals[0].objective:
+            proposals.append(split)
+    if position.employer.has_fleksjob_experience:
+        proposals.sort(key=lambda p: -p.objective)   # stable: the single stays first on a tie
+    return SplitResult(proposals=proposals, optimal=optimal, candidates_considered=len(rows))
+
+
+def check_alignment(position: Position, pairs: PairScores) -> None:
+    task_ids = tuple(task.id for task in position.tasks)
+    if pairs.task_ids != task_ids:
+        raise ValueError(f"PairScores-opgaver {pairs.task_ids} svarer ikke til stillingens opgaver {task_ids}")
+
+
+# ---- candidate selection ---------------------------------------------------------------------------
+
+
+def eligible_rows(position: Position, pairs: PairScores) -> np.ndarray:
+    """Candidates who can be proposed at all: some feasible task and capacity for the minimum hours."""
+    return pairs.feasible.any(axis=1) & (pairs.capacity_hours >= position.min_hours_per_person)
+
+
+def canonical_order(pairs: PairScores, rows: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """`rows` sorted by `key` descending, ties by candidate_id: independent of the input row order."""
+    rows = np.asarray(rows, dtype=int)
+    if rows.size == 0:
+        return rows
+    ids = np.asarray(pairs.candidate_ids, dtype=object)[rows].astype(str)
+    return rows[np.lexsort((ids, -key[rows]))]
+
+
+def select_rows(position: Position, pairs: PairScores, top_k: int, extra_rows: list[int] = ()) -> np.ndarray:
+    """The top_k eligible candidates by score, plus each task's best PER_TASK_RESERVE candidates for that task
+    (so pre-selection never hides the only people who can do a task) and `extra_rows`; canonical order."""
+    eligible = eligible_rows(position, pairs)
+    overall = canonical_order(pairs, np.flatnonzero(eligible), pairs.candidate_score)
+    chosen = set(overall[:top_k].tolist()) | set(int(r) for r in extra_rows)
+    for t in range(len(pairs.task_ids)):
+        for_task = np.flatnonzero(eligible & pairs.feasible[:, t])
+        chosen.update(canonical_order(pairs, for_task, pairs.score[:, t])[:PER_TASK_RESERVE].tolist())
+    rows = np.array(sorted(chosen), dtype=int)
+    return canonical_order(pairs, rows, pairs.candidate_score)
+
+
+def _index(rows: np.ndarray, row: int) -> int:
+    return int(np.flatnonzero(rows == row)[0])
+
+
+# ---- the best single person: exact without a solver -------------------------------------------------
+
+
+def fill_single(capacity: int, task_hours: list[int], task_units: np.ndarray) -> dict[int, int]:
+    """One person's best assignment: every hour is worth its task's score, so fill the best tasks first."""
+    plan: dict[int, int] = {}
+    left = capacity
+    for t in sorted(np.flatnonzero(task_units > 0).tolist(), key=lambda t: (-task_units[t], t)):
+        if left == 0:
+            break
+        if task_hours[t] <= 0:
+            continue
+        hours = min(left, task_hours[t])
+        plan[t] = hours
+        left -= hours
+    return plan
+
+
+def best_single(position: Position, pairs: PairScores, units: np.ndarray) -> tuple[int, dict[int, int]] | None:
+    """(row, plan) of the best one-person proposal over all eligible candidates; ties by candidate_id."""
+    task_hours = [task.hours_per_week for task in position.tasks]
+    best: tuple[int, str, int, dict[int, int]] | None = None
+    for row in np.flatnonzero(eligible_rows(position, pairs)).tolist():
+        plan = fill_single(int(pairs.capacity_hours[row]), task_hours, units[row])
+        if sum(plan.values()) < position.min_hours_per_person:
+            continue
+        value = sum(int(units[row, t]) * h for t, h in plan.items())
+        key = (-value, pairs.candidate_ids[row])
+        if best is None or key < (-best[2], best[1]):
+            best = (row, pairs.candidate_ids[row], value, plan)
+    return None if best is None else (best[0], best[3])
+
+
+def _single_proposal(position: Position, pairs: PairScores, units: np.ndarray,
+                     single: tuple[int, dict[int, int]], rows: np.ndarray) -> Proposal:
+    row, plan = single
+    sub = pairs.subset(rows)
+    i = _index(rows, row)
+    spare = sub.capacity_hours - np.array([sum(plan.values()) if k == i else 0 for k in range(len(rows))])
+    return build_proposal(position, sub, units[rows], {i: plan}, spare=spare, blocked=np.zeros(len(rows), bool),
+                          people_allowed=1)
+
+
+# ---- the CP-SAT model ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PositionVars:
+    """One position's variables in a CP-SAT model. Rows refer to the PairScores the model was built from."""
+
+    hours: dict[tuple[int, int], cp_model.IntVar]
+    used: dict[int, cp_model.IntVar]
+    value: cp_model.LinearExpr      # Σ units·h − EXTRA_PERSON_UNITS · Σ used  (add EXTRA_PERSON_UNITS if staffed)
+
+    def people(self) -> cp_model.LinearExpr:
+        return sum(self.used.values())
+
+    def plan(self, solver: cp_model.CpSolver) -> Plan:
+        plan: Plan = {}
+        for (i, t), var in self.hours.items():
+            hours = solver.value(var)
+            if hours > 0:
+                plan.setdefault(i, {})[t] = hours
+        return plan
+
+
+def add_position(model: cp_model.CpModel, position: Position, pairs: PairScores, units: np.ndarray,
+                 tag: str = "") -> PositionVars:
+    """Add one position's variables and constraints (module docstring) to `model`."""
+    task_hours = [task.hours_per_week for task in position.tasks]
+    hours: dict[tuple[int, int], cp_model.IntVar] = {}
+    bounds: dict[tuple[int, int], int] = {}
+    used: dict[int, cp_model.IntVar] = {}
+    for i in range(len(pairs.candidate_ids)):
+        capacity = int(pairs.capacity_hours[i])
+        tasks = [t for t in range(len(task_hours)) if units[i, t] > 0]
+        if capacity < position.min_hours_per_person or not tasks:
+            continue
+        used[i] = model.new_bool_var(f"u{tag}_{i}")
+        for t in tasks:
+            ub = min(capacity, task_hours[t])
+            hours[i, t] = model.new_int_var(0, ub, f"h{tag}_{i}_{t}")
+            bounds[i, t] = ub
+            model.add(hours[i, t] <= ub * used[i])   # redundant but tightens the LP relaxation
+        mine = [hours[i, t] for t in tasks]
+        model.add(sum(mine) <= capacity * used[i])
+        model.add(sum(mine) >= position.min_hours_per_person * used[i])
+    for t, task in enumerate(position.tasks):
+        on_task = [(i, hours[i, t]) for i in used if (i, t) in hours]
+        if not on_task:
+            continue
+        model.add(sum(var for _, var in on_task) <= task.hours_per_week)
+        if not task.splittable:
+            holds = []
+            for i, var in on_task:
+                hold = model.new_bool_var(f"x{tag}_{i}_{t}")
+                model.add(var <= bounds[i, t] * hold)
+                holds.append(hold)
+            model.add_at_most_one(holds)
+    if used:
+        model.add(sum(used.values()) <= position.people_limit)
+    value = sum(int(units[i, t]) * var for (i, t), var in hours.items()) - EXTRA_PERSON_UNITS * sum(used.values())
+    return PositionVars(hours=hours, used=used, value=value)
+
+
+def make_solver(deterministic_limit: float) -> cp_model.CpSolver:
+    """CP-SAT with settings that make the answer a function of the input only."""
+    solver = cp_model.CpSolver()
+    solver.parameters.random_seed = RANDOM_SEED
+    solver.parameters.num_workers = NUM_WORKERS
+    solver.parameters.max_deterministic_time = deterministic_limit
+    return solver
+
+
+def _best_split(position: Position, pairs: PairScores, units: np.ndarray, hint_row: int,
+                hint_plan: dict[int, int]) -> tuple[Proposal | None, bool]:
+    """Best proposal with 1..people_limit people (hinted with the best single); a Proposal only if ≥ 2."""
+    model = cp_model.CpModel()
+    pv = add_position(model, position, pairs, units)
+    model.add(pv.people() >= 1)
+    model.maximize(pv.value)
+    for (i, t), var in pv.hours.items():
+        model.add_hint(var, hint_plan.get(t, 0) if i == hint_row else 0)
+    for i, var in pv.used.items():
+        model.add_hint(var, int(i == hint_row))
+    solver = make_solver(SPLIT_DETERMINISTIC_LIMIT)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False
+    plan = pv.plan(solver)
+    plan = complete_plan(position, pairs, units, plan, spare=_spare(pairs, plan))
+    if len(plan) < 2:
+        return None, status == cp_model.OPTIMAL
+    proposal = build_proposal(position, pairs, units, plan, spare=_spare(pairs, plan),
+                              blocked=np.zeros(len(pairs.candidate_ids), bool), people_allowed=position.people_limit)
+    return proposal, status == cp_model.OPTIMAL
+
+
+def _spare(pairs: PairScores, plan: Plan) -> np.ndarray:
+    spare = pairs.capacity_hours.astype(int).copy()
+    for i, tasks in plan.items():
+        spare[i] -= sum(tasks.values())
+    return spare
+
+
+# ---- from a plan to a Proposal --------------------------------------------------------------------------
+
+
+def complete_plan(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan,
+                  spare: np.ndarray) -> Plan:
+    """Give people already in the plan any feasible uncovered hours they still have room for. Only matters
+    when the solver stopped at its limit; every hour added raises the objective and breaks no rule."""
+    plan = {i: dict(tasks) for i, tasks in plan.items()}
+    spare = spare.copy()
+    for t, task in enumerate(position.tasks):
+        missing = task.hours_per_week - sum(tasks.get(t, 0) for tasks in plan.values())
+        holders = [i for i, tasks in plan.items() if tasks.get(t, 0) > 0]
+        for i in sorted(plan):
+            if missing == 0:
+                break
+            if units[i, t] == 0 or spare[i] <= 0 or (not task.splittable and holders and holders != [i]):
+                continue
+            add = min(missing, int(spare[i]))
+            plan[i][t] = plan[i].get(t, 0) + add
+            spare[i] -= add
+            missing -= add
+            holders = holders or [i]
+    return plan
+
+
+def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, *, spare: np.ndarray,
+                   blocked: np.ndarray, people_allowed: int) -> Proposal:
+    """A Proposal from a plan. `spare` is each candidate's capacity left after this and any other assignment;
+    `blocked` marks candidates who may not join this position (batch: already at their position limit)."""
+    people = [
+        ProposalPerson(candidate_id=pairs.candidate_ids[i],
+                       assignments=[Assignment(task_id=position.tasks[t].id, hours_per_week=h)
+                                    for t, h in sorted(tasks.items()) if h > 0])
+        for i, tasks in plan.items() if sum(tasks.values()) > 0
+    ]
+    people.sort(key=lambda p: (-p.hours, p.candidate_id))
+    covered = sum(p.hours for p in people)
+    value = objective_units(((int(units[i, t]), h) for i, tasks in plan.items() for t, h in tasks.items()),
+                            len(people))
+    return Proposal(kind="split" if len(people) >= 2 else "single", people=people, hours_covered=covered,
+                    hours_requested=position.hours_requested, objective=to_objective(value),
+                    uncovered=explain_uncovered(position, pairs, units, plan, spare, blocked, people_allowed))
+
+
+# ---- why hours remain ---------------------------------------------------------------------------------------
+
+
+def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, spare: np.ndarray,
+                      blocked: np.ndarray, people_allowed: int) -> list[UncoveredTask]:
+    """One UncoveredTask per task with missing hours, with the first reason that holds:
+    no_feasible_candidate (nobody considered can do it), capacity_used (a non-splittable task's holder is full,
+    or every suitable person is fully used), people_limit (suitable people are free but the proposal may not
+    add anyone), min_hours (someone could be added, but the hours left are too few for another person)."""
+    out: list[UncoveredTask] = []
+    eligible = eligible_rows(position, pairs)
+    in_plan = {i for i, tasks in plan.items() if sum(tasks.values()) > 0}
+    minh = position.min_hours_per_person
+    missing_by_task = [task.hours_per_week - sum(tasks.get(t, 0) for tasks in plan.values())
+                       for t, task in enumerate(position.tasks)]
+    for t, task in enumerate(position.tasks):
+        missing = missing_by_task[t]
+        if missing <= 0:
+            continue
+        suitable = eligible & (units[:, t] > 0)
+        holders = [i for i in in_plan if plan[i].get(t, 0) > 0]
+        outsiders = [i for i in np.flatnonzero(suitable).tolist()
+                     if i not in in_plan and not blocked[i] and spare[i] >= minh]
+        if not suitable.any():
+            reason, detail = "no_feasible_candidate", (
+                "Ingen af de mulige borgere kan varetage opgaven (skånehensyn, kørekort, dage, afstand eller arbejdsevne).")
+        elif not task.splittable and holders:
+            reason, detail = "capacity_used", (
+                f"Opgaven kan ikke deles, og {pairs.candidate_ids[holders[0]]} har ikke flere ledige timer.")
+        elif not outsiders:
+            reason, detail = "capacity_used", (
+                "Alle borgere der kan varetage opgaven, er allerede brugt fuldt ud (i dette forslag eller i andre stillinger).")
+        elif len(in_plan) >= people_allowed:
+            reason, detail = "people_limit", _people_limit_detail(position, people_allowed)
+        else:
+            reason, detail = "min_hours", _min_hours_detail(position, units, outsiders, spare, missing_by_task, missing)
+        out.append(UncoveredTask(task_id=task.id, hours_missing=missing, reason=reason, detail=detail))
+    return out
+
+
+def _people_limit_detail(position: Position, people_allowed: int) -> str:
+    if people_allowed < position.people_limit:
+        return ("Forslaget bruger én person (start med én); flere egnede borgere kan dække de resterende timer "
+                "i et delt forslag.")
+    if position.people_limit == 1:
+        return "Stillingen eller virksomheden tager kun én fleksjobber, og vedkommende har ikke flere timer."
+    return (f"Stillingen må højst have {position.people_limit} personer (det laveste af stillingens og "
+            "virksomhedens grænse), og de er alle i brug.")
+
+
+def _min_hours_detail(position: Position, units: np.ndarray, outsiders: list[int], spare: np.ndarray,
+                      missing_by_task: list[int], missing: int) -> str:
+    minh = position.min_hours_per_person
+    could_get = max(min(int(spare[i]), sum(m for t, m in enumerate(missing_by_task) if m > 0 and units[i, t] > 0))
+                    for i in outsiders)
+    if could_get < minh:
+        return (f"Der mangler kun {missing} time(r), og ingen ledig egnet borger kan få de mindst {minh} timer "
+                "pr. person, som stillingen kræver.")
+    return (f"De resterende {missing} time(r) er for lidt til, at det kan betale sig at tilføje endnu en person "
+            "til stillingen.")
+

@@ -1,0 +1,132 @@
+"""Batch assignment: every position keeps its rules, citizens are shared correctly, never worse than greedy."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher.batch import batch_assign, greedy_assign, lp_bound
+from matcher.pairs import PairScores
+from models.schemas import Position
+from test_split import make_pairs, make_position
+from test_split_properties import check_proposal, pair_scores, positions, proposal_value
+
+
+@st.composite
+def batches(draw) -> list[tuple[Position, PairScores]]:
+    """1–5 positions over one shared pool of up to 8 citizens; each position sees a subset, one capacity each."""
+    n_citizens = draw(st.integers(1, 8))
+    capacity = draw(st.lists(st.integers(1, 10), min_size=n_citizens, max_size=n_citizens))
+    items = []
+    for p in range(draw(st.integers(1, 5))):
+        position = draw(positions(max_tasks=3, max_hours=8)).model_copy(update={"id": f"S-{p}"})
+        seen = draw(st.lists(st.integers(0, n_citizens - 1), unique=True, max_size=n_citizens))
+        pairs = draw(pair_scores(position, ids=[f"B-{c}" for c in seen]))
+        pairs = PairScores(pairs.candidate_ids, pairs.task_ids, pairs.feasible, pairs.score,
+                           np.array([capacity[c] for c in seen], dtype=int))
+        items.append((position, pairs))
+    return items
+
+
+def check_batch(items, proposals: dict, max_positions: int) -> float:
+    """Every position's rules, each citizen's total capacity and position count; returns the objective."""
+    assert set(proposals) == {position.id for position, _ in items}
+    used: dict[str, int] = {}
+    joined: dict[str, int] = {}
+    capacity: dict[str, int] = {}
+    total = 0.0
+    for position, pairs in items:
+        proposal = proposals[position.id]
+        check_proposal(position, pairs, proposal, used_hours=used)
+        capacity.update(zip(pairs.candidate_ids, pairs.capacity_hours.tolist()))
+        for person in proposal.people:
+            joined[person.candidate_id] = joined.get(person.candidate_id, 0) + 1
+        total += proposal_value(proposal, pairs)
+    assert all(hours <= capacity[cid] for cid, hours in used.items())
+    assert all(n <= max_positions for n in joined.values())
+    return total
+
+
+BATCH = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@BATCH
+@given(batches(), st.sampled_from([1, 2]))
+def test_batch_and_greedy_never_break_a_rule_and_batch_beats_greedy(items, max_positions):
+    result = batch_assign(items, max_positions_per_citizen=max_positions)
+    objective = check_batch(items, result.proposals, max_positions)
+    greedy = check_batch(items, result.greedy_proposals, max_positions)
+    assert abs(objective - result.objective) < 1e-6 and abs(greedy - result.greedy_objective) < 1e-6
+    assert result.objective >= result.greedy_objective - 1e-9
+    assert result.objective <= result.lp_bound + 1e-3
+    assert result.lp_bound <= lp_bound(items, max_positions_per_citizen=max_positions) + 1e-3
+    counts = result.coverage
+    assert counts.full + counts.partial + counts.uncovered == len(items)
+
+
+def test_one_citizen_goes_where_they_are_worth_most():
+    cleaning = make_position([{"id": "rengøring", "hours_per_week": 6}]).model_copy(update={"id": "S-1"})
+    canteen = make_position([{"id": "kantine", "hours_per_week": 8}]).model_copy(update={"id": "S-2"})
+    items = [(cleaning, make_pairs(cleaning, {"B-1": (8, {"rengøring": 0.9})})),
+             (canteen, make_pairs(canteen, {"B-1": (8, {"kantine": 0.8}), "B-2": (8, {"kantine": 0.7})}))]
+    # Greedy gives B-1 to the first position (5.4) and B-2 the canteen (5.6): 11.0. Best: the same here,
+    # and B-1 never appears twice.
+    result = batch_assign(items)
+    assert [p.candidate_id for p in result.proposals["S-1"].people] == ["B-1"]
+    assert [p.candidate_id for p in result.proposals["S-2"].people] == ["B-2"]
+    assert result.objective == 11.0
+
+
+def test_batch_corrects_the_consultants_first_come_first_served():
+    first = make_position([{"id": "a", "hours_per_week": 8}]).model_copy(update={"id": "S-1"})
+    second = make_position([{"id": "b", "hours_per_week": 8}]).model_copy(update={"id": "S-2"})
+    items = [(first, make_pairs(first, {"B-1": (8, {"a": 0.9}), "B-2": (8, {"a": 0.85})})),
+             (second, make_pairs(second, {"B-1": (8, {"b": 0.8})}))]
+    greedy = greedy_assign(items)
+    assert greedy.objective == round(8 * 0.9, 3)                 # B-1 taken first; the second stays empty
+    assert greedy.coverage.uncovered == 1
+    assert greedy.proposals["S-2"].uncovered[0].reason == "capacity_used"
+    result = batch_assign(items)
+    assert result.objective == round(8 * 0.85 + 8 * 0.8, 3)
+    assert (result.coverage.full, result.coverage.uncovered) == (2, 0)
+
+
+def test_citizen_may_join_two_positions_when_allowed_within_capacity():
+    first = make_position([{"id": "a", "hours_per_week": 4}]).model_copy(update={"id": "S-1"})
+    second = make_position([{"id": "b", "hours_per_week": 4}]).model_copy(update={"id": "S-2"})
+    items = [(first, make_pairs(first, {"B-1": (6, {"a": 0.9})})),
+             (second, make_pairs(second, {"B-1": (6, {"b": 0.9})}))]
+    one = batch_assign(items)
+    assert one.coverage.uncovered == 1
+    two = batch_assign(items, max_positions_per_citizen=2)
+    hours = sorted(p.hours_covered for p in two.proposals.values())
+    assert hours == [2, 4] and check_batch(items, two.proposals, 2) == two.objective
+
+
+def test_progress_reaches_its_total_and_result_is_deterministic():
+    rng = np.random.default_rng(5)
+    items = []
+    for p in range(6):
+        position = make_position([{"id": "a", "hours_per_week": 6}, {"id": "b", "hours_per_week": 4,
+                                                                      "splittable": False}], max_people=2)
+        rows = {f"B-{c}": (int(rng.integers(2, 9)), {t: float(rng.random()) for t in "ab" if rng.random() < .6})
+                for c in range(p, p + 5)}
+        items.append((position.model_copy(update={"id": f"S-{p}"}), make_pairs(position, rows)))
+    calls = []
+    result = batch_assign(items, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] and all(a <= b for (a, _), (b, _) in zip(calls, calls[1:]))
+    again = batch_assign(list(items))
+    assert again.proposals == result.proposals and again.objective == result.objective
+    assert result.optimal
+
+
+def test_duplicate_position_ids_are_refused():
+    position = make_position([{"id": "a", "hours_per_week": 4}])
+    pairs = make_pairs(position, {"B-1": (4, {"a": 0.5})})
+    try:
+        batch_assign([(position, pairs), (position, pairs)])
+    except ValueError as error:
+        assert "unikke" in str(error)
+    else:
+        raise AssertionError("duplicate position ids were accepted")
