@@ -247,5 +247,5 @@ def explain_outcome(ranking: list[RankedCandidate], proposal: Proposal | None, t
         parts.append(f"{person.candidate_id} ({reason})")
     text = "Foreslået: " + "; ".join(parts) + "."
     for gap in proposal.uncovered:
-        text += f" Mangler {gap.hours_missing} t på «{titles.get(gap.task_id, gap.task_id)}»: {gap.detail}."
+        text += f" Mangler {gap.hours_missing} t på «{titles.get(gap.task_id, gap.task_id)}»: {gap.detail.rstrip('.')}."
     return text
