@@ -9,6 +9,7 @@ every other punctuation mark a word break.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -45,9 +46,16 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
-@lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("danish")
+    """This thread's stemmer: a Snowball stemmer keeps the word it works on in itself, so threads sharing one
+    (the API's worker threads, a background rematch) corrupt each other's words."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
