@@ -63,6 +63,10 @@ class OpenPositions:
     lon: np.ndarray
     min_hours: np.ndarray                     # [P]
     ids: np.ndarray                           # [P] position ids (object)
+    term_slots: np.ndarray                    # int [T, K]: each column's required terms, padded with 0
+    slot_used: np.ndarray                     # bool [T, K]: which slots hold a term
+    term_counts: np.ndarray                   # int [T]: required terms per column
+    long_columns: tuple[int, ...]             # columns with more terms than SEQUENTIAL_TERMS
 
     @classmethod
     def build(cls, positions: Iterable[Position]) -> OpenPositions:
@@ -84,6 +88,7 @@ class OpenPositions:
         column = {term: r for r, term in enumerate(required_terms)}
         task_required = tuple(tuple(dict.fromkeys(column[t] for t in task.competences)) for task in tasks)
         required = model.features(required_terms)
+        slots, used, counts, long_columns = _term_slots(task_required)
         return cls(
             positions=positions, combined=combined, tasks=TaskArrays.from_position(combined), owner=owner_arr,
             starts=np.searchsorted(owner_arr, np.arange(len(positions))),
@@ -93,7 +98,43 @@ class OpenPositions:
             lon=np.array([np.nan if p.location is None else p.location.lon for p in positions], dtype=float),
             min_hours=np.array([p.min_hours_per_person for p in positions], dtype=np.int64),
             ids=np.array([p.id for p in positions], dtype=object),
+            term_slots=slots, slot_used=used, term_counts=counts, long_columns=long_columns,
         )
+
+
+# The demand side averages a task's coverage with ndarray.mean over its few terms, which numpy sums strictly
+# left to right for fewer than 8 values (longer rows are summed pairwise). Adding the slots left to right
+# therefore gives bit-identical scores for all tasks at once; the rare longer task is averaged like the
+# demand side does it.
+SEQUENTIAL_TERMS = 7
+
+
+def _term_slots(task_required) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, ...]]:
+    counts = np.array([len(columns) for columns in task_required], dtype=np.int64)
+    width = max(1, min(SEQUENTIAL_TERMS, int(counts.max(initial=0))))
+    slots = np.zeros((len(task_required), width), dtype=np.int64)
+    used = np.zeros((len(task_required), width), dtype=bool)
+    for t, columns in enumerate(task_required):
+        if len(columns) <= SEQUENTIAL_TERMS:
+            slots[t, :len(columns)] = columns
+            used[t, :len(columns)] = True
+    long_columns = tuple(int(t) for t in np.flatnonzero(counts > SEQUENTIAL_TERMS))
+    return slots, used, counts, long_columns
+
+
+def _competence(ps: OpenPositions, coverage: np.ndarray, no_competence_required: float) -> np.ndarray:
+    """[n, T]: the mean coverage of each column's required terms (no_competence_required when it has none)."""
+    if coverage.shape[1] == 0:  # no column requires any term
+        return np.full((coverage.shape[0], len(ps.term_counts)), no_competence_required)
+    gathered = np.where(ps.slot_used, coverage[:, ps.term_slots], 0.0)  # [n, T, K]
+    total = gathered[:, :, 0]
+    for k in range(1, gathered.shape[2]):
+        total = total + gathered[:, :, k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        competence = np.where(ps.term_counts > 0, total / ps.term_counts, no_competence_required)
+    for t in ps.long_columns:
+        competence[:, t] = coverage[:, list(ps.task_required[t])].mean(axis=1)
+    return competence
 
 
 def _affinity(tasks: list[Task], required: TermFeatures, task_required) -> np.ndarray:
@@ -121,10 +162,7 @@ def _evaluate(ps: OpenPositions, index: PoolIndex) -> tuple[np.ndarray, Position
     strong = row_max(similarity, index.competence_incidence, index.competence_entry_rows)
     cv = row_max(similarity, index.cv_incidence, index.cv_entry_rows)
     coverage = np.maximum(strong, CV_WEIGHT * cv)
-    competence = np.full((index.size, len(ps.tasks.task_ids)), weights.no_competence_required)
-    for t, columns in enumerate(ps.task_required):
-        if columns:
-            competence[:, t] = coverage[:, list(columns)].mean(axis=1)
+    competence = _competence(ps, coverage, weights.no_competence_required)
     components = {
         "competence": competence,
         "hours": scoring.hours_fit(ps.tasks.hours[None, :], index.capacity_hours[:, None], weights),

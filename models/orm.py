@@ -269,6 +269,11 @@ class BatchJob(Base):
     created_by: Mapped[str] = mapped_column(String(100))
 
 
+# At most one queued or running rematch per jobcentre, whichever process starts it (migration 0002).
+Index("uq_batch_jobs_active_jobcenter", BatchJob.jobcenter, unique=True,
+      sqlite_where=text("state IN ('queued', 'running')"), postgresql_where=text("state IN ('queued', 'running')"))
+
+
 class MatchRun(Base):
     """One stored MatchResponse for a position. The newest run per position is `current`; older runs
     are kept so outcomes stay attached to the proposals that were actually shown."""

@@ -3,6 +3,10 @@ and the consultant web UI under /."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 
 from models.db import database_url as database_url_configured
@@ -43,10 +47,24 @@ TAGS = [
 ]
 
 
+# Worker threads for sync routes and dependencies, per process (Starlette's default is 40). Requests spend
+# nearly all their time on CPU under the GIL, so 40 threads only contend for it: under load each request
+# then cost a quarter more CPU and latency rose accordingly. Several processes (`--workers`) give
+# parallelism; a few threads per process overlap the short database waits.
+WORKER_THREADS = 8
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 def create_app(database_url: str | None = None) -> FastAPI:
     """The app on `database_url` (default: the configured database). The schema must be migrated already
     (`fleksmatch db upgrade`; `run_server` does it)."""
-    app = FastAPI(title="FleksMatch API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS)
+    app = FastAPI(title="FleksMatch API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
+                  lifespan=_lifespan)
     engine = make_engine(database_url, **_pool_options(database_url))
     app.state.engine = engine
     # Requests that may write use this view of the engine: on SQLite their transactions take the write
@@ -65,11 +83,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
 
 def _pool_options(database_url: str | None) -> dict:
-    """Enough pooled connections for the request thread pool (40 threads); in-memory SQLite has no pool."""
+    """Somewhat more pooled connections than worker threads (sessions are closed on the event loop, after
+    the thread is free), but few enough that several server workers stay well inside PostgreSQL's default
+    max_connections (100); in-memory SQLite has no pool."""
     url = normalise_url(database_url or database_url_configured())
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return {}
-    return {"pool_size": 20, "max_overflow": 30, "pool_timeout": 60}
+    return {"pool_size": 12, "max_overflow": 8, "pool_timeout": 60}
 
 
 def _register_problem_schema(app: FastAPI) -> None:

@@ -47,11 +47,13 @@ def demo() -> None:
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Adresse der lyttes på"),
-          port: int = typer.Option(8000, help="Port")) -> None:
+          port: int = typer.Option(8000, help="Port"),
+          workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                                help="Antal arbejdsprocesser (standard: antal CPU-kerner)")) -> None:
     """Start web-API og konsulentgrænseflade."""
     from service.server import run_server
 
-    run_server(host=host, port=port)
+    run_server(host=host, port=port, workers=workers)
 
 
 @app.command("import")

@@ -1,9 +1,12 @@
 """Background batch rematch for the API: one thread per job, its own sessions, progress in BatchJob rows.
 
-At most one rematch runs per jobcentre; a second request gets 409. The check-and-insert is serialised by a
-process lock and re-checked against the database, so the guarantee also holds against jobs another process
-left queued or running. The rematch core (service.rematch.run_rematch) writes every new proposal in one
-final transaction, so a job that fails or whose process is killed leaves the previous proposals current.
+At most one rematch runs per jobcentre; a second request gets 409. The database decides, since the API may
+run as several worker processes: a unique index over the jobcentre of queued and running jobs (migration
+0002) refuses a second active job whichever process inserts it. The check before the insert only words the
+answer (it names the running job); it runs in a write transaction, so on SQLite it cannot go stale before
+the insert. The job then runs as a thread of the process that accepted it. The rematch core
+(service.rematch.run_rematch) writes every new proposal in one final transaction, so a job that fails or
+whose process is killed leaves the previous proposals current.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import orm, store
 from models.db import session_scope
 from models.orm import utcnow
+from service.api.transactions import write_transaction
 from service.problems import Problem
 from service.rematch import run_rematch
 
@@ -36,14 +41,22 @@ class RematchRunner:
         self._threads: dict[str, threading.Thread] = {}
 
     def start(self, jobcenter: str, *, created_by: str) -> orm.BatchJob:
-        with self._lock, session_scope(self._factory) as session:
-            running = session.scalars(select(orm.BatchJob.id).where(
-                orm.BatchJob.jobcenter == jobcenter, orm.BatchJob.state.in_(ACTIVE_STATES))).first()
-            if running is not None:
-                raise Problem(409, f"Der kører allerede en genmatchning for jobcenter {jobcenter} (kørsel {running}).")
-            job = orm.BatchJob(id=store.new_id(), jobcenter=jobcenter, state="queued", done=0, total=0,
-                               created_at=utcnow(), created_by=created_by[:100])
-            session.add(job)
+        busy = f"Der kører allerede en genmatchning for jobcenter {jobcenter}"
+        with self._lock:
+            session = self._factory()
+            try:
+                with write_transaction(session):
+                    running = session.scalars(select(orm.BatchJob.id).where(
+                        orm.BatchJob.jobcenter == jobcenter, orm.BatchJob.state.in_(ACTIVE_STATES))).first()
+                    if running is not None:
+                        raise Problem(409, f"{busy} (kørsel {running}).")
+                    job = orm.BatchJob(id=store.new_id(), jobcenter=jobcenter, state="queued", done=0, total=0,
+                                       created_at=utcnow(), created_by=created_by[:100])
+                    session.add(job)
+            except IntegrityError:  # another process inserted its job after our check (PostgreSQL)
+                raise Problem(409, f"{busy}.") from None
+            finally:
+                session.close()
         thread = threading.Thread(target=self._run, args=(job.id, jobcenter, created_by), daemon=True,
                                   name=f"rematch-{job.id[:8]}")
         self._threads[job.id] = thread

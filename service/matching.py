@@ -33,19 +33,32 @@ def match_stored_position(session: Session, principal: Principal, position_row: 
     """Rank the jobcentre's available citizens for the position, propose one person or a split (OR-Tools),
     store the run as the position's current one and log the citizens matched. Does not commit.
     `index` lets a caller pass a cached PoolIndex of the jobcentre's available citizens."""
+    response = compute_match(session, position_row, index=index, options=options)
+    return store_match(session, principal, position_row, response, source=source, endpoint=endpoint), response
+
+
+def compute_match(session: Session, position_row: orm.Position, *, index: PoolIndex | None = None,
+                  options: MatchOptions | None = None) -> MatchResponse:
+    """The matching half of match_stored_position: reads (the pool, when no index is given), never writes,
+    so a caller can run it before taking the database's write lock."""
     if position_row.status != "open":
         raise PositionNotOpen(f"Stillingen '{position_row.id}' er ikke åben (status: {position_row.status}).")
-    jobcenter = position_row.jobcenter.name
     position = store.position_to_schema(position_row)
     if index is None:
-        index = PoolIndex.build(store.available_candidates(session, jobcenter))
+        index = PoolIndex.build(store.available_candidates(session, position_row.jobcenter.name))
     options = options or MatchOptions()
     ranking, excluded, pairs = rank(position, index, options)
-    response = MatchResponse(position_id=position.id, ranking=ranking, excluded=excluded,
-                             proposals=split_position(position, pairs, top_k=options.top_k))
-    run = store.store_match_run(session, position.id, response, source=source, created_by=principal.actor)
-    audit_many(session, principal, "match", endpoint, citizens_in(response), jobcenter=jobcenter)
-    return run, response
+    return MatchResponse(position_id=position.id, ranking=ranking, excluded=excluded,
+                         proposals=split_position(position, pairs, top_k=options.top_k))
 
 
-__all__ = ["PositionNotOpen", "citizens_in", "match_stored_position"]
+def store_match(session: Session, principal: Principal, position_row: orm.Position, response: MatchResponse, *,
+                source: str, endpoint: str) -> orm.MatchRun:
+    """The storing half of match_stored_position: the run as the position's current one, and the audit
+    entries of every citizen it carries. Does not commit."""
+    run = store.store_match_run(session, position_row.id, response, source=source, created_by=principal.actor)
+    audit_many(session, principal, "match", endpoint, citizens_in(response), jobcenter=position_row.jobcenter.name)
+    return run
+
+
+__all__ = ["PositionNotOpen", "citizens_in", "compute_match", "match_stored_position", "store_match"]

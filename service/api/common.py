@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-from pydantic import ValidationError
+from fastapi import Request, Response
+from pydantic import BaseModel, ValidationError
 
 from models.errors import danish_errors
 from service.problems import Problem
@@ -18,6 +18,12 @@ def endpoint_of(request: Request) -> str:
     if not path.startswith(API_PREFIX):
         path = API_PREFIX + path
     return f"{request.method} {path}"
+
+
+def json_response(body: BaseModel, status_code: int = 200) -> Response:
+    """A response model the route has built (and so validated) itself, serialised once by pydantic. FastAPI
+    would validate it again and, for a sync route, do so on another worker thread."""
+    return Response(content=body.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def same_id(path_id: str, body_id: str | None) -> None:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
 from pydantic import ValidationError
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from models import orm, store
 from models.schemas import MatchOptions, Position
-from service.api.common import endpoint_of, invalid, same_id
+from service.api.common import endpoint_of, invalid, json_response, same_id
+from service.api.pool_cache import citizen_fingerprint, position_version_key
 from service.api.schemas_api import POSITION_EXAMPLE, PositionIn, PositionOut, StoredMatchResponse
-from service.matching import PositionNotOpen, match_stored_position
-from service.auth.dependencies import CurrentPrincipal, DbSession, ScopedPosition, write_target
+from service.api.transactions import write_transaction
+from service.auth.dependencies import (
+    Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version, load_scoped,
+    reads_before_writing, write_target,
+)
+from service.matching import PositionNotOpen, compute_match, store_match
 from service.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
@@ -56,9 +64,24 @@ def put_position(id: IdPath, response: Response, session: DbSession, principal: 
 
 @router.get("/positions/{id}", response_model=PositionOut, summary="Læs en stilling med opgaver",
             responses=problem_responses(401, 404, 422, 500))
-def get_position(position: ScopedPosition) -> PositionOut:
+async def get_position(id: IdPath, request: Request, session: DbSession, credentials: Credentials) -> Response:
     """Stillingen med virksomhed og opgaver."""
-    return position_out(position)
+    # One worker-thread hop for authentication, scoping and the answer (dependencies would add one).
+    return await run_in_threadpool(_get_position, id, request, session, credentials)
+
+
+def _get_position(id: str, request: Request, session: Session, credentials: Any) -> Response:
+    principal = authenticate(request, session, credentials)
+    version = load_position_version(session, principal, id)
+
+    def build() -> tuple[tuple, bytes]:
+        row = load_scoped(session, principal, orm.Position, id)
+        return position_version_key(row), position_out(row).model_dump_json().encode()
+
+    # The answer is kept under the versions it was built from, so any change to the position, its tasks
+    # or its employer (through any process) is read fresh; see service.api.pool_cache.
+    answer = request.app.state.pool_cache.answer(version.key, build)
+    return Response(content=answer, media_type="application/json")
 
 
 def stored_response(run: orm.MatchRun) -> StoredMatchResponse:
@@ -70,28 +93,53 @@ def stored_response(run: orm.MatchRun) -> StoredMatchResponse:
                                proposals=proposals)
 
 
+# A position or its jobcentre's pool that changes while a match is computed is matched again, this often.
+MATCH_ATTEMPTS = 3
+
+_POSITION_STAMP = (select(orm.Position.status, orm.Position.updated_at, orm.Position.jobcenter_id,
+                          orm.Employer.updated_at)
+                   .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
+                   .where(orm.Position.id == bindparam("position_id")))
+
+
+def _stamp(row: orm.Position) -> tuple:
+    """What the position's match depends on, as loaded (compared with _POSITION_STAMP before storing)."""
+    return (row.status, row.updated_at, row.jobcenter_id, row.employer.updated_at)
+
+
 @router.post("/positions/{id}/proposals", response_model=StoredMatchResponse, status_code=201,
              summary="Match en gemt stilling mod jobcentrets pulje og gem forslagene",
              responses=problem_responses(401, 404, 409, 422, 500))
-def propose(position_row: ScopedPosition, request: Request, session: DbSession, principal: CurrentPrincipal,
+@reads_before_writing
+def propose(access: ScopedPositionAccess, request: Request, session: DbSession,
             limit: Annotated[int, Query(ge=1, le=100, description="Højst så mange i `ranking`")] = 10,
             include_excluded: Annotated[bool, Query(description="Medtag frasorterede borgere med grunde")] = True
-            ) -> StoredMatchResponse:
+            ) -> Response:
     """Rangér de ledige borgere i stillingens jobcenter, foreslå én person eller en deling (OR-Tools), og
     gem kørslen som stillingens aktuelle. Hvert forslag får et id til PATCH /proposals/{proposal_id}."""
     options = MatchOptions(limit=limit, include_excluded=include_excluded)
-    index = request.app.state.pool_cache.pool_index(session, position_row.jobcenter.name)
-    try:
-        run, _ = match_stored_position(session, principal, position_row, index=index, options=options,
-                                       source="api", endpoint=endpoint_of(request))
-    except PositionNotOpen as refused:
-        raise Problem(409, str(refused)) from None
-    out = stored_response(run)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Problem(409, "En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None
-    return out
-
-
+    principal, row = access.principal, access.position
+    cache = request.app.state.pool_cache
+    for _ in range(MATCH_ATTEMPTS):
+        # Matching reads only and runs without the write lock; the run is stored only if neither the
+        # position nor the pool changed meanwhile (else it is matched again on the new data).
+        jobcenter, stamp = row.jobcenter.name, _stamp(row)
+        pool_version, index = cache.versioned_pool_index(session, jobcenter)
+        try:
+            response = compute_match(session, row, index=index, options=options)
+        except PositionNotOpen as refused:
+            raise Problem(409, str(refused)) from None
+        try:
+            with write_transaction(session):
+                unchanged = (tuple(session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
+                                   or ()) == stamp and citizen_fingerprint(session, jobcenter) == pool_version)
+                if unchanged:
+                    run = store_match(session, principal, row, response, source="api", endpoint=endpoint_of(request))
+                    out = stored_response(run)
+        except IntegrityError:
+            raise Problem(409, "En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None
+        if unchanged:
+            return json_response(out, status_code=201)
+        session.expire_all()
+        row = load_scoped(session, principal, orm.Position, row.id)
+    raise Problem(409, "Stillingen eller puljen blev ændret under matchningen; prøv igen.")

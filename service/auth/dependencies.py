@@ -3,22 +3,27 @@
 Tenant scoping lives here and only here: routes never compare jobcentres themselves. They ask for a
 `scoped_*` object (loaded by id and answered 404 when it is missing OR belongs to a jobcentre the principal
 cannot see — the two cases are indistinguishable on purpose) or for `write_target` before an upsert.
+A route that does all its work in one worker-thread hop calls `authenticate` and `load_citizen_ref`,
+`load_position_version` or `load_scoped` itself, which apply the same rules.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from models import orm
 from service.auth.principal import Principal
-from service.auth.tokens import find_token, needs_touch, token_principal, touch_token
+from service.auth.tokens import find_grant, needs_touch, touch_token
 from service.problems import Problem
 
 log = logging.getLogger("fleksmatch.auth")
@@ -27,6 +32,33 @@ bearer_scheme = HTTPBearer(auto_error=False, scheme_name="ApiToken",
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_FIRST = "__fleksmatch_reads_first__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_before_writing(endpoint: F) -> F:
+    """Mark a write route that reads (and computes) first and writes only inside
+    service.api.transactions.write_transaction: its session then starts without the write lock, so
+    matching never holds SQLite's single writer. Put it below the @router decorator."""
+    setattr(endpoint, _READS_FIRST, True)
+    return endpoint
+
+
+def end_dependency_transaction(request: Request, session: Session) -> None:
+    """Called at the end of every sync dependency: on a session that takes the write lock up front, commit
+    what the dependency read. The route runs on another worker thread; were the lock held across that hop
+    and every worker thread busy waiting for the lock (other writers, audit entries), the route could never
+    run to release it. The route's own transaction takes the lock afresh, so its reads and writes stay one
+    atomic unit."""
+    if session.in_transaction() and _takes_write_lock_up_front(request):
+        session.commit()
+
+
+def _takes_write_lock_up_front(request: Request) -> bool:
+    if request.method in READ_METHODS:
+        return False
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return not getattr(endpoint, _READS_FIRST, False)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -34,13 +66,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     On SQLite a request that may write takes the write lock when its transaction begins, so concurrent
     writers queue instead of failing. Read requests stay lock-free; they commit their reads before writing
-    the audit entry, so that entry's transaction starts with its write.
+    the audit entry, so that entry's transaction starts with its write. Routes marked
+    `reads_before_writing` also start lock-free and take the lock for their writes only.
 
     Async on purpose: the exit (closing the session, returning its connection) then runs on the event loop.
     A sync generator's exit needs a free worker thread, and under load every worker can be waiting for a
     pooled connection that only such an exit would return."""
     factory = request.app.state.session_factory
-    session = factory() if request.method in READ_METHODS else factory(bind=request.app.state.write_engine)
+    if _takes_write_lock_up_front(request):
+        session = factory(bind=request.app.state.write_engine)
+    else:
+        session = factory()
     try:
         yield session
     finally:
@@ -50,18 +86,30 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_principal(request: Request, session: DbSession,
-                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def authenticate(request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The principal of the request's bearer token (401 without a valid one). Looked up once per request:
+    a second dependency asking again gets the same answer without another query."""
+    known = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if credentials is None or not credentials.credentials:
         raise Problem(401, headers={"WWW-Authenticate": "Bearer"})
-    row = find_token(session, credentials.credentials)
-    if row is None:
+    grant = find_grant(session, credentials.credentials)
+    if grant is None:
         raise Problem(401, "API-nøglen er ugyldig eller tilbagekaldt.",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    principal = token_principal(row)
-    if needs_touch(row):
-        _touch(session, row.id)
-    request.state.principal = principal
+    if needs_touch(grant):
+        _touch(session, grant.token_id)
+    request.state.principal = grant.principal
+    return grant.principal
+
+
+def current_principal(request: Request, session: DbSession, credentials: Credentials) -> Principal:
+    principal = authenticate(request, session, credentials)
+    end_dependency_transaction(request, session)
     return principal
 
 
@@ -144,11 +192,15 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     return existing, target
 
 
+IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Id fra sagssystemet")]
+
+
 def _scoped(model: type) -> Callable[..., Any]:
-    def dependency(session: DbSession, principal: CurrentPrincipal,
-                   id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S",
-                                           description="Id fra sagssystemet")]) -> Any:
-        return load_scoped(session, principal, model, id)
+    # Authenticates itself (instead of depending on current_principal): one worker-thread hop, not two.
+    def dependency(request: Request, session: DbSession, credentials: Credentials, id: IdParam) -> Any:
+        obj = load_scoped(session, authenticate(request, session, credentials), model, id)
+        end_dependency_transaction(request, session)
+        return obj
     return dependency
 
 
@@ -157,23 +209,100 @@ ScopedEmployer = Annotated[orm.Employer, Depends(_scoped(orm.Employer))]
 ScopedPosition = Annotated[orm.Position, Depends(_scoped(orm.Position))]
 
 
-def _scoped_proposal(session: DbSession, principal: CurrentPrincipal,
+@dataclass(frozen=True)
+class CitizenRef:
+    """A citizen the principal may see, without its data: enough to find cached work for it."""
+
+    id: str
+    jobcenter: str
+    updated_at: datetime
+
+
+_CITIZEN_REF_QUERY = (select(orm.Citizen.id, orm.Jobcenter.name, orm.Citizen.updated_at)
+                      .join(orm.Jobcenter, orm.Citizen.jobcenter_id == orm.Jobcenter.id)
+                      .where(orm.Citizen.id == bindparam("citizen_id")))
+
+
+def load_citizen_ref(session: Session, principal: Principal, citizen_id: str) -> CitizenRef:
+    """load_scoped for a citizen as one Core query: 404 when missing or outside the principal's jobcentres."""
+    row = session.connection().execute(_CITIZEN_REF_QUERY, {"citizen_id": citizen_id}).one_or_none()
+    if row is None or not principal.can_see(row.name):
+        raise not_found(orm.Citizen, citizen_id)
+    return CitizenRef(id=row.id, jobcenter=row.name, updated_at=row.updated_at)
+
+
+@dataclass(frozen=True)
+class PositionVersion:
+    """A position the principal may see, by what its answer depends on (no tasks loaded)."""
+
+    id: str
+    jobcenter: str
+    updated_at: datetime
+    employer_id: str
+    employer_updated_at: datetime
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """As service.api.pool_cache.position_version_key computes it from a loaded row."""
+        return ("position", self.id, self.updated_at, self.jobcenter, self.employer_id, self.employer_updated_at)
+
+
+_POSITION_VERSION_QUERY = (
+    select(orm.Position.id, orm.Jobcenter.name, orm.Position.updated_at, orm.Position.employer_id,
+           orm.Employer.updated_at.label("employer_updated_at"))
+    .join(orm.Jobcenter, orm.Position.jobcenter_id == orm.Jobcenter.id)
+    .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
+    .where(orm.Position.id == bindparam("position_id")))
+
+
+def load_position_version(session: Session, principal: Principal, position_id: str) -> PositionVersion:
+    """load_scoped for a position as one Core query: 404 when missing or outside the principal's jobcentres."""
+    row = session.connection().execute(_POSITION_VERSION_QUERY, {"position_id": position_id}).one_or_none()
+    if row is None or not principal.can_see(row.name):
+        raise not_found(orm.Position, position_id)
+    return PositionVersion(id=row.id, jobcenter=row.name, updated_at=row.updated_at, employer_id=row.employer_id,
+                           employer_updated_at=row.employer_updated_at)
+
+
+@dataclass(frozen=True)
+class PositionAccess:
+    principal: Principal
+    position: orm.Position
+
+
+def _position_access(request: Request, session: DbSession, credentials: Credentials,
+                     id: IdParam) -> PositionAccess:
+    principal = authenticate(request, session, credentials)
+    return PositionAccess(principal, load_scoped(session, principal, orm.Position, id))
+
+
+# The principal and the scoped position from one dependency: one worker-thread hop, not two.
+ScopedPositionAccess = Annotated[PositionAccess, Depends(_position_access)]
+
+
+def _scoped_proposal(request: Request, session: DbSession, principal: CurrentPrincipal,
                      proposal_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
                                                       description="Matchforslagets id")]) -> orm.Proposal:
-    return load_scoped(session, principal, orm.Proposal, proposal_id)
+    proposal = load_scoped(session, principal, orm.Proposal, proposal_id)
+    end_dependency_transaction(request, session)
+    return proposal
 
 
-def _scoped_job(session: DbSession, principal: CurrentPrincipal,
+def _scoped_job(request: Request, session: DbSession, principal: CurrentPrincipal,
                 job_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
                                             description="Kørslens id")]) -> orm.BatchJob:
-    return load_scoped(session, principal, orm.BatchJob, job_id)
+    job = load_scoped(session, principal, orm.BatchJob, job_id)
+    end_dependency_transaction(request, session)
+    return job
 
 
 ScopedProposal = Annotated[orm.Proposal, Depends(_scoped_proposal)]
 ScopedJob = Annotated[orm.BatchJob, Depends(_scoped_job)]
 
 __all__ = [
-    "AdminPrincipal", "CurrentPrincipal", "DbSession", "ScopedCitizen", "ScopedEmployer", "ScopedJob",
-    "ScopedPosition", "ScopedProposal", "bearer_scheme", "current_principal", "get_session", "jobcenter_of",
-    "load_scoped", "require_roles", "write_target",
+    "AdminPrincipal", "CitizenRef", "Credentials", "CurrentPrincipal", "DbSession", "PositionAccess",
+    "PositionVersion", "ScopedCitizen", "ScopedEmployer", "ScopedJob", "ScopedPosition", "ScopedPositionAccess",
+    "ScopedProposal", "authenticate", "bearer_scheme", "current_principal", "end_dependency_transaction",
+    "get_session", "jobcenter_of", "load_citizen_ref", "load_position_version", "load_scoped",
+    "reads_before_writing", "require_roles", "write_target",
 ]

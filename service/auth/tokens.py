@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import orm
@@ -78,12 +79,38 @@ def find_token(session: Session, token: str) -> orm.ApiToken | None:
     return row
 
 
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a valid token grants, as read for one request."""
+
+    token_id: int
+    principal: Principal
+    last_used_at: datetime | None
+
+
+# Built once: every API request runs it, and only its parameter changes.
+_GRANT_QUERY = (select(orm.ApiToken.id, orm.ApiToken.name, orm.ApiToken.role, orm.ApiToken.jobcenters,
+                       orm.ApiToken.last_used_at, orm.ApiToken.revoked, orm.ApiToken.token_hash)
+                .where(orm.ApiToken.token_hash == bindparam("token_hash")))
+
+
+def find_grant(session: Session, token: str) -> TokenGrant | None:
+    """Like find_token, as one Core query on the session's connection (no ORM object is built). Nothing is
+    cached: a revoked token is refused from the next request on, in every process."""
+    if not looks_like_token(token):
+        return None
+    row = session.connection().execute(_GRANT_QUERY, {"token_hash": hash_token(token)}).one_or_none()
+    if row is None or row.revoked or not verify_token(token, row.token_hash):
+        return None
+    return TokenGrant(token_id=row.id, principal=token_principal(row), last_used_at=row.last_used_at)
+
+
 def principal_for_token(session: Session, token: str) -> Principal | None:
-    row = find_token(session, token)
-    return token_principal(row) if row is not None else None
+    grant = find_grant(session, token)
+    return grant.principal if grant is not None else None
 
 
-def needs_touch(row: orm.ApiToken) -> bool:
+def needs_touch(row: orm.ApiToken | TokenGrant) -> bool:
     return row.last_used_at is None or orm.utcnow() - row.last_used_at > LAST_USED_RESOLUTION
 
 
@@ -92,5 +119,7 @@ def touch_token(session: Session, token_id: int) -> None:
     read-only until it means to write."""
     session.execute(update(orm.ApiToken).where(orm.ApiToken.id == token_id).values(last_used_at=orm.utcnow()))
 
-__all__ = ["TOKEN_PREFIX", "create_api_token", "generate_token", "hash_token", "looks_like_token",
-           "find_token", "needs_touch", "principal_for_token", "token_principal", "touch_token", "verify_token"]
+
+__all__ = ["TOKEN_PREFIX", "TokenGrant", "create_api_token", "find_grant", "find_token", "generate_token",
+           "hash_token", "looks_like_token", "needs_touch", "principal_for_token", "token_principal", "touch_token",
+           "verify_token"]
