@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models.orm import User
+from service.auth.dependencies import end_dependency_transaction
 from service.auth.dependencies import get_session as db_session
 from service.auth.principal import Principal
 from service.auth.users import authenticate, user_principal
@@ -53,7 +54,10 @@ def web_principal(request: Request, session: Session = Depends(db_session)) -> P
         request.session.pop(USER_KEY, None)
         raise LoginRequired()
     request.state.web_user = WebUser(user.username, user.role, tuple(sorted(user.jobcenters or ())))
-    return user_principal(user)
+    principal = user_principal(user)
+    # The page runs on another worker thread: release SQLite's write lock before that hop (see there).
+    end_dependency_transaction(request, session)
+    return principal
 
 
 router = APIRouter(route_class=WebRoute)
