@@ -4,7 +4,9 @@ Every position keeps its own rules from `matcher.split` (capacity, min hours, ta
 tasks, people limit, infeasible pairs impossible); across positions each citizen works at most
 `capacity_hours` in total and joins at most `max_positions_per_citizen` positions. The total objective (the
 sum of the positions' objectives, `matcher.objective`) is maximised with CP-SAT on the sparse candidate–task
-edges, one connected component (citizens shared between positions) at a time.
+edges, one connected component (citizens shared between positions) at a time. A component of more than
+EXACT_COMPONENT_ITEMS positions (a big city's whole jobcentre) is decomposed around its LP optimum: the
+positions the LP already assigns integrally keep that assignment, CP-SAT solves the fractional rest.
 
 The same run computes two yardsticks:
 - `greedy_assign`: what a consultant does by hand: positions in order, best-ranked available candidate first,
@@ -13,19 +15,21 @@ The same run computes two yardsticks:
   (each position's top_k candidates, each task's best few, greedy's picks): the model it actually solves, so
   objective / lp_bound measures the solver. `lp_bound(items)` without top_k gives the bound over every edge.
 The CP-SAT answer is never below greedy: greedy's choices are in the model and hinted, and a component where
-the solver stopped at its deterministic limit below greedy keeps greedy's answer.
+the solver stopped at its deterministic limit below greedy keeps greedy's answer. The LP is built from sparse
+numpy arrays in one call (model_builder's fill_model_from_sparse_data), never coefficient by coefficient.
+CP-SAT runs one worker with a fixed seed and deterministic limits, so the same input gives the same result.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver.python import model_builder_helper
 from ortools.sat.python import cp_model
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from matcher.objective import EXTRA_PERSON_UNITS, SCORE_SCALE, objective_units, quantised_scores, to_objective
@@ -35,7 +39,11 @@ from matcher.split import (DEFAULT_TOP_K, Plan, add_position, build_proposal, ca
 from models.schemas import Position, Proposal
 
 COMPONENT_DETERMINISTIC_LIMIT = 20.0   # per component, deterministic seconds: a safety net, not a clock
+DETERMINISTIC_SECONDS_PER_ITEM = 0.2   # ... scaled down for small components (_deterministic_limit)
+EXACT_COMPONENT_ITEMS = 200            # bigger CP-SAT components are decomposed around the LP (_solve_decomposed)
+LINEARIZATION_LEVEL = 2                # CP-SAT keeps the full LP relaxation: this model's strength is its LP
 LP_SUPPORT_EPS = 1e-6
+LP_INTEGRAL_EPS = 1e-6                 # an LP value this close to an integer counts as that integer
 COMPONENT_RELATIVE_GAP = 0.001         # stop a component within 0.1 % of CP-SAT's own proven bound
 GLOP_PARAMETERS = "use_preprocessing: false"   # this LP is already lean; presolve costs more than it saves
 
@@ -71,6 +79,8 @@ class BatchResult:
     seconds: float
     components: int                         # independent sub-problems solved
     components_optimal: int                 # of which CP-SAT proved optimality
+    components_decomposed: int = 0          # of which too big for one model: LP-integral part kept, rest CP-SAT
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, in order
 
     @property
     def optimal(self) -> bool:
@@ -198,15 +208,17 @@ def _coverage(proposals: dict[str, Proposal]) -> Coverage:
 # ---- components ------------------------------------------------------------------------------------------------
 
 
-def _components(prep: _Prepared, rows_by_item: list[np.ndarray]) -> list[list[int]]:
-    """Groups of items that share citizens (through `rows_by_item`), in order of their first item."""
+def _components(prep: _Prepared, rows_by_item: list[np.ndarray],
+                among: list[int] | None = None) -> list[list[int]]:
+    """Groups of items (all, or those `among`) that share citizens through `rows_by_item`, in order of their
+    first item."""
     m, n = len(prep.items), len(prep.capacity)
     left = np.concatenate([np.full(len(rows), k) for k, rows in enumerate(rows_by_item)] + [np.empty(0, int)])
     right = np.concatenate([prep.citizen[k][rows] for k, rows in enumerate(rows_by_item)] + [np.empty(0, int)])
     graph = coo_matrix((np.ones(len(left)), (left, m + right)), shape=(m + n, m + n))
     _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for k in range(m):
+    for k in (range(m) if among is None else among):
         groups.setdefault(int(labels[k]), []).append(k)
     return list(groups.values())
 
@@ -214,8 +226,26 @@ def _components(prep: _Prepared, rows_by_item: list[np.ndarray]) -> list[list[in
 # ---- CP-SAT over one component -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Room:
+    """What each citizen (global index) still has for the items being solved: hours and position joins."""
+
+    hours: np.ndarray
+    joins: np.ndarray
+
+
+def _full_room(prep: _Prepared) -> _Room:
+    return _Room(prep.capacity, np.full(len(prep.capacity), prep.max_positions))
+
+
+def _deterministic_limit(n_items: int) -> float:
+    """CP-SAT's budget grows with the component, so a national batch stays bounded: small components prove
+    optimality in a fraction of this, and big ones are decomposed first (batch_assign)."""
+    return min(COMPONENT_DETERMINISTIC_LIMIT, DETERMINISTIC_SECONDS_PER_ITEM * max(n_items, 1))
+
+
 def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray],
-                     hint: list[Plan]) -> tuple[dict[int, Plan], bool]:
+                     hint: list[Plan], room: _Room) -> tuple[dict[int, Plan], bool]:
     """Optimal (or best found) plans for the component's items, in full-row terms; and whether proven."""
     model = cp_model.CpModel()
     vars_by_item = {}
@@ -225,7 +255,8 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
     for k in members:
         position, pairs = prep.items[k]
         rows = rows_by_item[k]
-        pv = add_position(model, position, pairs.subset(rows), prep.units[k][rows], tag=f"_{k}")
+        pv = add_position(model, position, _with_room(pairs, rows, prep.citizen[k][rows], room), prep.units[k][rows],
+                          tag=f"_{k}")
         vars_by_item[k] = pv
         staffed = model.new_bool_var(f"y_{k}")
         model.add(staffed <= pv.people())
@@ -236,15 +267,19 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
             used_by_citizen.setdefault(int(prep.citizen[k][rows[i]]), []).append(var)
         _add_hint(model, pv, rows, hint[k], staffed)
     for g, terms in hours_by_citizen.items():
-        model.add(sum(terms) <= int(prep.capacity[g]))
-        if len(used_by_citizen[g]) > prep.max_positions:
-            model.add(sum(used_by_citizen[g]) <= prep.max_positions)
+        model.add(sum(terms) <= int(room.hours[g]))
+        if len(used_by_citizen[g]) > room.joins[g]:
+            model.add(sum(used_by_citizen[g]) <= int(room.joins[g]))
     model.maximize(sum(objective))
-    solver = make_solver(COMPONENT_DETERMINISTIC_LIMIT)
+    solver = make_solver(_deterministic_limit(len(members)))
     solver.parameters.relative_gap_limit = COMPONENT_RELATIVE_GAP
+    solver.parameters.linearization_level = LINEARIZATION_LEVEL
+    # Ctrl-C must abort the whole batch (KeyboardInterrupt once this solve returns), not just end this
+    # component's search early and let the batch carry on as if nothing happened.
+    solver.parameters.catch_sigint_signal = False
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {k: hint[k] for k in members}, False
+        return {k: {} for k in members}, False
     proven = status == cp_model.OPTIMAL and solver.objective_value >= solver.best_objective_bound - 0.5
     plans = {}
     for k, pv in vars_by_item.items():
@@ -253,14 +288,47 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
     return plans, proven
 
 
+def _with_room(pairs: PairScores, rows: np.ndarray, citizens: np.ndarray, room: _Room) -> PairScores:
+    """The item's rows with each capacity cut to the hours its citizen has left (tightens CP-SAT's model)."""
+    sub = pairs.subset(rows)
+    capacity = np.minimum(sub.capacity_hours, room.hours[citizens]).astype(sub.capacity_hours.dtype)
+    return PairScores(sub.candidate_ids, sub.task_ids, sub.feasible, sub.score, capacity)
+
+
 def _add_hint(model: cp_model.CpModel, pv, rows: np.ndarray, plan: Plan, staffed) -> None:
     position_of = {int(r): i for i, r in enumerate(rows)}
-    local = {position_of[r]: tasks for r, tasks in plan.items()}
+    local = {position_of[r]: tasks for r, tasks in plan.items() if r in position_of}
     for (i, t), var in pv.hours.items():
         model.add_hint(var, local.get(i, {}).get(t, 0))
     for i, var in pv.used.items():
         model.add_hint(var, int(i in local))
     model.add_hint(staffed, int(bool(local)))
+
+
+def _solve_decomposed(prep: _Prepared, members: list[int], solver_rows: list[np.ndarray], lp: _LpSolution,
+                      hint: list[Plan]) -> dict[int, Plan]:
+    """A component too big for one CP-SAT model: keep every item the LP already assigns integrally (a valid
+    plan, part of an LP optimum), then solve the items the LP splits fractionally with CP-SAT on the LP's
+    support and the hours and joins their citizens have left. The remainder's LP optimum is the component's
+    minus the fixed part, so only the remainder's integrality gap is lost. Everything stays within
+    `solver_rows`, so no citizen is shared with another component."""
+    plans = {k: lp.integral[k] for k in members
+             if k in lp.integral and np.isin(list(lp.integral[k]), solver_rows[k]).all()}
+    rest = [k for k in members if k not in plans]
+    spare, joined = _usage(prep, [plans.get(k, {}) for k in range(len(prep.items))])
+    room = _Room(spare, prep.max_positions - joined)
+    rows_by_item = [np.empty(0, int)] * len(prep.items)
+    for k in rest:
+        position, _ = prep.items[k]
+        support = [r for r, w in lp.weight[k].items() if w > LP_SUPPORT_EPS]
+        rows = np.intersect1d(np.array(support, dtype=int), solver_rows[k])
+        citizens = prep.citizen[k][rows]
+        rows_by_item[k] = rows[(spare[citizens] >= position.min_hours_per_person) & (room.joins[citizens] > 0)]
+    plans.update({k: {} for k in rest})
+    for group in _components(prep, rows_by_item, rest):
+        found, _ = _solve_component(prep, group, rows_by_item, hint, room)
+        plans.update(found)
+    return plans
 
 
 # ---- the batch ------------------------------------------------------------------------------------------------
@@ -274,39 +342,67 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
     2. pre-selection per position: its top_k candidates by score, each task's best few, and greedy's picks;
     3. per connected component of those edges, GLOP solves the LP relaxation: the bound;
     4. CP-SAT solves the integer model on the sparse edges that matter, the candidates the LP uses plus
-       greedy's picks, one connected component of those edges at a time (hinted with greedy's answer).
-    `progress(done, total)` counts positions twice (LP, then CP-SAT) as their components finish."""
-    started = time.perf_counter()
+       greedy's picks, one connected component of those edges at a time (hinted with greedy's answer); a
+       component of more than EXACT_COMPONENT_ITEMS positions keeps the LP's integral assignments and CP-SAT
+       solves the fractional rest (_solve_decomposed). A component below greedy keeps greedy's answer.
+    `progress(done, total)` counts positions twice (LP, then CP-SAT) as their components finish.
+    `timings` on the result holds each phase's seconds."""
+    clock = _Clock()
     prep = _prepare(items, max_positions_per_citizen)
+    clock.lap("prepare")
     greedy = _greedy_plans(prep)
+    clock.lap("greedy")
     selected = [select_rows(position, pairs, top_k, extra_rows=list(greedy[k]))
                 for k, (position, pairs) in enumerate(prep.items)]
+    clock.lap("select")
     report = _Counter(progress, 2 * len(prep.items))
-    bound, weight = 0.0, {}
+    bound, lp = 0.0, _LpSolution(0.0, {}, {})
     for members in _components(prep, selected):
-        value, found = _lp_component(prep, members, selected)
-        bound += value
-        weight.update(found)
+        found = _lp_component(prep, members, selected)
+        bound += found.value
+        lp.weight.update(found.weight)
+        lp.integral.update(found.integral)
         report.add(len(members))
-    solver_rows = [_solver_rows(prep, k, weight[k], greedy[k], top_k) for k in range(len(prep.items))]
+    clock.lap("lp")
+    solver_rows = [_solver_rows(prep, k, lp.weight[k], greedy[k], top_k) for k in range(len(prep.items))]
     plans: list[Plan] = [{} for _ in prep.items]
     components = _components(prep, solver_rows)
-    proven = 0
+    proven = decomposed = 0
     for members in components:
-        found, optimal = _solve_component(prep, members, solver_rows, greedy)
+        if len(members) > EXACT_COMPONENT_ITEMS:
+            found, optimal = _solve_decomposed(prep, members, solver_rows, lp, greedy), False
+            decomposed += 1
+        else:
+            found, optimal = _solve_component(prep, members, solver_rows, greedy, _full_room(prep))
         if sum(_plan_units(prep, k, found[k]) for k in members) < sum(_plan_units(prep, k, greedy[k]) for k in members):
             found, optimal = {k: greedy[k] for k in members}, False
         for k in members:
             plans[k] = found[k]
         proven += optimal
         report.add(len(members))
+    clock.lap("cpsat")
     plans = _complete(prep, plans)
     solved, baseline = _solution(prep, plans), _solution(prep, greedy)
+    clock.lap("finish")
     return BatchResult(proposals=solved.proposals, objective=solved.objective, coverage=solved.coverage,
                        greedy_proposals=baseline.proposals, greedy_objective=baseline.objective,
                        greedy_coverage=baseline.coverage, lp_bound=round(bound / SCORE_SCALE, 3),
-                       seconds=round(time.perf_counter() - started, 3), components=len(components),
-                       components_optimal=proven)
+                       seconds=round(clock.total(), 3), components=len(components),
+                       components_optimal=proven, components_decomposed=decomposed, timings=clock.laps)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.laps[phase] = round(now - self.last, 3)
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 class _Counter:
@@ -356,67 +452,186 @@ def lp_bound(items: Sequence[Item], *, max_positions_per_citizen: int = 1,
         greedy = _greedy_plans(prep)
         all_rows = [select_rows(position, pairs, top_k, extra_rows=list(greedy[k]))
                     for k, (position, pairs) in enumerate(prep.items)]
-    total = sum(_lp_component(prep, members, all_rows)[0] for members in _components(prep, all_rows))
+    total = sum(_lp_component(prep, members, all_rows).value for members in _components(prep, all_rows))
     return round(total / SCORE_SCALE, 3)
 
 
-def _lp_component(prep: _Prepared, members: list[int],
-                  rows_by_item: list[np.ndarray]) -> tuple[float, dict[int, dict[int, float]]]:
-    """The component's LP optimum in objective units (the batch model with every integer made continuous),
-    and per item the LP's `used` weight of each candidate row."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    solver.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
-    citizen_hours: dict[int, pywraplp.Constraint] = {}
-    citizen_joins: dict[int, pywraplp.Constraint] = {}
-    objective = solver.Objective()
-    used = {k: _lp_position(solver, prep, k, prep.items[k][0], rows_by_item[k], citizen_hours, citizen_joins,
-                            objective) for k in members}
-    objective.SetMaximization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+@dataclass
+class _LpSolution:
+    value: float                          # LP optimum in objective units
+    weight: dict[int, dict[int, float]]   # item -> candidate row -> the LP's `used` weight
+    integral: dict[int, Plan]             # items whose LP assignment is already a valid integer plan
+
+
+def _lp_component(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray]) -> _LpSolution:
+    """The component's LP relaxation (the batch model with every integer made continuous) solved by GLOP,
+    built from sparse arrays in one call rather than coefficient by coefficient."""
+    edges = _component_edges(prep, members, rows_by_item)
+    if edges.n_used == 0:
+        return _LpSolution(0.0, {k: {} for k in members}, {k: {} for k in members})
+    model = model_builder_helper.ModelBuilderHelper()
+    lower, upper, objective = _lp_variables(prep, edges)
+    ct_lower, ct_upper, matrix = _lp_constraints(prep, edges)
+    model.fill_model_from_sparse_data(lower, upper, objective, ct_lower, ct_upper, matrix)
+    model.set_maximize(True)
+    solver = model_builder_helper.ModelSolverHelper("glop")
+    solver.set_solver_specific_parameters(GLOP_PARAMETERS)
+    solver.solve(model)
+    if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         raise RuntimeError("GLOP fandt ingen optimal LP-løsning")
-    weight = {k: {row: var.solution_value() for row, var in rows.items()} for k, rows in used.items()}
-    return objective.Value(), weight
+    values = solver.variable_values()
+    hours, used = values[:edges.n_edges], values[edges.n_edges:edges.n_edges + edges.n_used]
+    weight: dict[int, dict[int, float]] = {k: {} for k in members}
+    for k, row, value in zip(edges.used_item.tolist(), edges.used_row.tolist(), used.tolist()):
+        weight[k][row] = value
+    return _LpSolution(solver.objective_value(), weight, _integral_plans(edges, members, hours, used))
 
 
-def _lp_position(solver, prep: _Prepared, k: int, position: Position, rows: np.ndarray, citizen_hours: dict,
-                 citizen_joins: dict, objective) -> dict[int, pywraplp.Variable]:
-    inf = solver.infinity()
-    units = prep.units[k]
-    minh = position.min_hours_per_person
-    task_cover = [solver.Constraint(0, task.hours_per_week) for task in position.tasks]
-    task_holders = [solver.Constraint(0, 1) if not task.splittable else None for task in position.tasks]
-    people = solver.Constraint(0, position.people_limit)
-    staffed = solver.NumVar(0, 1, "")
-    objective.SetCoefficient(staffed, EXTRA_PERSON_UNITS)
-    staffed_link = solver.Constraint(-inf, 0)            # staffed − Σ used ≤ 0
-    staffed_link.SetCoefficient(staffed, 1)
-    used_vars = {}
-    for row in rows.tolist():
-        g = int(prep.citizen[k][row])
-        capacity = int(prep.capacity[g])
-        used = used_vars[row] = solver.NumVar(0, 1, "")
-        objective.SetCoefficient(used, -EXTRA_PERSON_UNITS)
-        people.SetCoefficient(used, 1)
-        staffed_link.SetCoefficient(used, -1)
-        upper = solver.Constraint(-inf, 0)               # Σ h − capacity·used ≤ 0
-        lower = solver.Constraint(0, inf)                # Σ h − minh·used ≥ 0
-        upper.SetCoefficient(used, -capacity)
-        lower.SetCoefficient(used, -minh)
-        hours_ct = citizen_hours.setdefault(g, solver.Constraint(0, capacity))
-        citizen_joins.setdefault(g, solver.Constraint(0, prep.max_positions)).SetCoefficient(used, 1)
-        for t in np.flatnonzero(units[row] > 0).tolist():
-            ub = min(capacity, position.tasks[t].hours_per_week)
-            h = solver.NumVar(0, ub, "")
-            objective.SetCoefficient(h, int(units[row, t]))
-            for ct in (upper, lower, task_cover[t], hours_ct):
-                ct.SetCoefficient(h, 1)
-            link = solver.Constraint(-inf, 0)            # h − ub·used ≤ 0
-            link.SetCoefficient(h, 1)
-            link.SetCoefficient(used, -ub)
-            if task_holders[t] is not None:
-                hold = solver.NumVar(0, 1, "")
-                task_holders[t].SetCoefficient(hold, 1)
-                link_hold = solver.Constraint(-inf, 0)   # h − ub·holds ≤ 0
-                link_hold.SetCoefficient(h, 1)
-                link_hold.SetCoefficient(hold, -ub)
-    return used_vars
+def _integral_plans(edges: _Edges, members: list[int], hours: np.ndarray, used: np.ndarray) -> dict[int, Plan]:
+    """Plans of the items whose LP values are all integers and whose non-splittable tasks have one holder
+    (the LP only bounds Σ h/ub there): exactly feasible assignments of the integer model."""
+    def fractional(x: np.ndarray) -> np.ndarray:
+        return np.abs(x - np.rint(x)) > LP_INTEGRAL_EPS
+
+    whole_hours = np.rint(hours).astype(np.int64)
+    n_items = len(members)
+    broken = np.zeros(n_items, dtype=bool)
+    np.logical_or.at(broken, edges.used_slot, fractional(used))
+    np.logical_or.at(broken, edges.used_slot[edges.edge_used], fractional(hours))
+    holders = np.bincount(edges.edge_slot, weights=(whole_hours > 0) & edges.slot_whole[edges.edge_slot],
+                          minlength=len(edges.slot_hours))
+    np.logical_or.at(broken, edges.slot_item, holders > 1)
+    plans: dict[int, Plan] = {k: {} for j, k in enumerate(members) if not broken[j]}
+    for e in np.flatnonzero((whole_hours > 0) & ~broken[edges.used_slot[edges.edge_used]]).tolist():
+        u = edges.edge_used[e]
+        plan = plans[int(edges.used_item[u])]
+        plan.setdefault(int(edges.used_row[u]), {})[int(edges.edge_task[e])] = int(whole_hours[e])
+    return plans
+
+
+@dataclass
+class _Edges:
+    """A component's batch model in arrays. Variables: one h per feasible (item, row, task) edge, one `used` per
+    (item, row), one `staffed` per item. Task slots number the component's (item, task) pairs."""
+
+    used_item: np.ndarray      # per used: item index k
+    used_row: np.ndarray       # per used: row in item k's PairScores
+    used_citizen: np.ndarray   # per used: global citizen index
+    used_capacity: np.ndarray  # per used: the item's capacity_hours for that row
+    used_min: np.ndarray       # per used: the position's min_hours_per_person
+    used_slot: np.ndarray      # per used: its item's position in `members`
+    edge_used: np.ndarray      # per edge: its used index
+    edge_slot: np.ndarray      # per edge: its task slot
+    edge_task: np.ndarray      # per edge: task index within its item
+    edge_units: np.ndarray     # per edge: score units per hour
+    edge_ub: np.ndarray        # per edge: min(capacity, task hours)
+    slot_hours: np.ndarray     # per task slot: hours_per_week
+    slot_whole: np.ndarray     # per task slot: not splittable
+    slot_item: np.ndarray      # per task slot: its item's position in `members`
+    people_limit: np.ndarray   # per item in `members` order
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_used)
+
+    @property
+    def n_used(self) -> int:
+        return len(self.used_item)
+
+
+def _component_edges(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray]) -> _Edges:
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in _Edges.__dataclass_fields__}
+    n_used = n_slots = 0
+    for j, k in enumerate(members):
+        position, pairs = prep.items[k]
+        rows = rows_by_item[k]
+        minh = position.min_hours_per_person
+        units = prep.units[k][rows]
+        rows = rows[(pairs.capacity_hours[rows] >= minh) & (units > 0).any(axis=1)]   # as add_position
+        units = prep.units[k][rows]
+        hours = np.array([task.hours_per_week for task in position.tasks], dtype=np.int64)
+        capacity = pairs.capacity_hours[rows].astype(np.int64)
+        local, task = np.nonzero(units > 0)
+        parts["used_item"].append(np.full(len(rows), k))
+        parts["used_row"].append(rows)
+        parts["used_citizen"].append(prep.citizen[k][rows])
+        parts["used_capacity"].append(capacity)
+        parts["used_min"].append(np.full(len(rows), minh))
+        parts["used_slot"].append(np.full(len(rows), j))
+        parts["edge_used"].append(n_used + local)
+        parts["edge_slot"].append(n_slots + task)
+        parts["edge_task"].append(task)
+        parts["edge_units"].append(units[local, task])
+        parts["edge_ub"].append(np.minimum(capacity[local], hours[task]))
+        parts["slot_hours"].append(hours)
+        parts["slot_whole"].append(np.array([not t.splittable for t in position.tasks], dtype=bool))
+        parts["slot_item"].append(np.full(len(hours), j))
+        parts["people_limit"].append(np.array([position.people_limit]))
+        n_used += len(rows)
+        n_slots += len(hours)
+    return _Edges(**{name: np.concatenate(arrays).astype(_EDGE_DTYPES.get(name, np.int64))
+                     for name, arrays in parts.items()})
+
+
+_EDGE_DTYPES = {"slot_whole": bool}
+
+
+def _lp_variables(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounds and objective of [h (edges), used, staffed]: Σ units·h − EXTRA·Σ used + EXTRA·Σ staffed."""
+    n_items = len(edges.people_limit)
+    lower = np.zeros(edges.n_edges + edges.n_used + n_items)
+    upper = np.concatenate([edges.edge_ub, np.ones(edges.n_used + n_items)]).astype(float)
+    objective = np.concatenate([edges.edge_units, np.full(edges.n_used, -EXTRA_PERSON_UNITS),
+                                np.full(n_items, EXTRA_PERSON_UNITS)]).astype(float)
+    return lower, upper, objective
+
+
+def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndarray, csr_matrix]:
+    """Every constraint of the batch model (matcher.split.add_position per item, plus each citizen's hours and
+    joins), as one sparse matrix. A non-splittable task's holder booleans are projected out: some holds with
+    h ≤ ub·holds and Σ holds ≤ 1 exist exactly when Σ h/ub ≤ 1, so the bound is the same with fewer columns."""
+    n_e, n_u, n_k = edges.n_edges, edges.n_used, len(edges.people_limit)
+    e, u, k = np.arange(n_e), n_e + np.arange(n_u), n_e + n_u + np.arange(n_k)
+    citizens, citizen_of_used = np.unique(edges.used_citizen, return_inverse=True)
+    joins = np.bincount(citizen_of_used, minlength=len(citizens))
+    whole = np.flatnonzero(edges.slot_whole[edges.edge_slot])
+    whole_slot = np.unique(edges.edge_slot[whole], return_inverse=True)[1]
+    crowded = np.flatnonzero(joins > prep.max_positions)
+    crowded_of = np.full(len(citizens), -1)
+    crowded_of[crowded] = np.arange(len(crowded))
+    in_crowd = np.flatnonzero(crowded_of[citizen_of_used] >= 0)
+    inf = np.inf
+    blocks = [   # (row in block, column, coefficient), lower, upper — one block per family of constraints
+        # Σ_t h − capacity·used ≤ 0   and   Σ_t h − min_hours·used ≥ 0, per used
+        ((np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_capacity]),
+         np.full(n_u, -inf), np.zeros(n_u)),
+        ((np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_min]),
+         np.zeros(n_u), np.full(n_u, inf)),
+        # h − ub·used ≤ 0, per edge
+        ((np.r_[np.arange(n_e), np.arange(n_e)], np.r_[e, n_e + edges.edge_used], np.r_[np.ones(n_e), -edges.edge_ub]),
+         np.full(n_e, -inf), np.zeros(n_e)),
+        # Σ_c h ≤ hours_per_week, per task; Σ_c h/ub ≤ 1 for a non-splittable task
+        ((edges.edge_slot, e, np.ones(n_e)), np.full(len(edges.slot_hours), -inf), edges.slot_hours),
+        ((whole_slot, whole, 1.0 / edges.edge_ub[whole]), np.full(whole_slot.max(initial=-1) + 1, -inf),
+         np.ones(whole_slot.max(initial=-1) + 1)),
+        # Σ used ≤ people_limit   and   staffed − Σ used ≤ 0, per item
+        ((edges.used_slot, u, np.ones(n_u)), np.full(n_k, -inf), edges.people_limit),
+        ((np.r_[np.arange(n_k), edges.used_slot], np.r_[k, u], np.r_[np.ones(n_k), -np.ones(n_u)]),
+         np.full(n_k, -inf), np.zeros(n_k)),
+        # each citizen: Σ h ≤ capacity; Σ used ≤ max_positions where they could join more
+        ((citizen_of_used[edges.edge_used], e, np.ones(n_e)), np.full(len(citizens), -inf),
+         prep.capacity[citizens]),
+        ((crowded_of[citizen_of_used[in_crowd]], n_e + in_crowd, np.ones(len(in_crowd))),
+         np.full(len(crowded), -inf), np.full(len(crowded), prep.max_positions)),
+    ]
+    rows, cols, values, lows, ups, offset = [], [], [], [], [], 0
+    for (r, c, v), low, up in blocks:
+        rows.append(np.asarray(r) + offset)
+        cols.append(c)
+        values.append(np.asarray(v, dtype=float))
+        lows.append(np.asarray(low, dtype=float))
+        ups.append(np.asarray(up, dtype=float))
+        offset += len(low)
+    matrix = coo_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+                        shape=(offset, n_e + n_u + n_k)).tocsr()
+    return np.concatenate(lows), np.concatenate(ups), matrix

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher import batch
 from matcher.batch import batch_assign, greedy_assign, lp_bound
 from matcher.pairs import PairScores
 from models.schemas import Position
@@ -130,3 +134,47 @@ def test_duplicate_position_ids_are_refused():
         assert "unikke" in str(error)
     else:
         raise AssertionError("duplicate position ids were accepted")
+
+
+@BATCH
+@given(batches(), st.sampled_from([1, 2]), st.sampled_from([1, 40]))
+def test_decomposed_components_keep_every_rule_and_stay_between_greedy_and_lp(items, max_positions, top_k):
+    # top_k=1: the LP may use more candidates than CP-SAT keeps; decomposition must stay inside its component.
+    with patch.object(batch, "EXACT_COMPONENT_ITEMS", 0):   # every component goes through _solve_decomposed
+        result = batch_assign(items, max_positions_per_citizen=max_positions, top_k=top_k)
+    assert result.components_decomposed == result.components
+    objective = check_batch(items, result.proposals, max_positions)
+    assert abs(objective - result.objective) < 1e-6
+    assert result.greedy_objective - 1e-9 <= result.objective <= result.lp_bound + 1e-3
+
+
+@pytest.mark.parametrize("splittable, bound", [(False, 4.0), (True, 7.5)])
+def test_lp_bound_respects_a_non_splittable_task(splittable, bound):
+    # Two people with 4 h each for one 8 h task. Shared (split) they cover 8 h at the cost of a second person
+    # (8 − 0.5); a non-splittable task has one holder, and the LP knows it (Σ h/ub ≤ 1): 4 h, not 8.
+    position = make_position([{"id": "a", "hours_per_week": 8, "splittable": splittable}], max_people=2)
+    pairs = make_pairs(position, {"B-1": (4, {"a": 1.0}), "B-2": (4, {"a": 1.0})})
+    assert lp_bound([(position, pairs)]) == bound
+    assert batch_assign([(position, pairs)]).objective == bound
+
+
+def test_result_reports_each_phase_in_order():
+    position = make_position([{"id": "a", "hours_per_week": 4}])
+    result = batch_assign([(position, make_pairs(position, {"B-1": (4, {"a": 0.5})}))])
+    assert list(result.timings) == ["prepare", "greedy", "select", "lp", "cpsat", "finish"]
+    assert sum(result.timings.values()) <= result.seconds + 1e-3
+
+
+def test_national_jobcentres_cover_every_municipality_by_population():
+    # The benchmark's national pool (benchmarks/bench_batch.py): each municipality its own jobcentre.
+    from models.taxonomy import load_municipalities
+    from service.pool_generator import generate_pool, national_jobcenters
+
+    jobcentres = national_jobcenters()
+    assert [name for name, _, _ in jobcentres] == list(load_municipalities())
+    largest = sorted(jobcentres, key=lambda jc: -jc[2])[:4]
+    assert [name for name, _, _ in largest] == ["København", "Aarhus", "Aalborg", "Odense"]
+    pool = generate_pool(300, 60, seed=3, jobcenters=jobcentres)
+    assert {c.jobcenter for c in pool.citizens} <= {name for name, _, _ in jobcentres}
+    assert max(sum(c.jobcenter == name for c in pool.citizens) for name, _, _ in jobcentres) \
+        == sum(c.jobcenter == "København" for c in pool.citizens)
