@@ -4,14 +4,20 @@ Prints, for each size, one line
     batch_assign n_citizens=<n> n_positions=<m> seconds=<s> objective_ratio_to_lp=<obj/lp> greedy_ratio_to_lp=<greedy/lp>
 ending with the 20,000 × 5,000 pool, solved with top_k=BENCH_TOP_K. `seconds` is batch_assign alone (it includes the greedy baseline and the
 LP bound, which it computes in the same run); building the pool and its PairScores is timed on its own line.
+Both ratios are against the LP bound (GLOP) over the same pre-selected model batch_assign solves (each
+position's top_k candidates, each task's best few, greedy's picks); a `# batch detail` line says so and gives
+the phases' seconds (BatchResult.timings) and the machine's load average.
 
-PairScores come from the real pool generator and ranking (service.pool_generator.generate_pool,
-matcher.ranking.evaluate_position over matcher.pool_index.PoolIndex) when importable; otherwise from `synthetic_items`, which mimics
-their sparsity: every position sees the 150–350 citizens of its jobcentre, about 20 % of them feasible.
+PairScores come from the real pool generator over the national jobcentre set (service.pool_generator.generate_pool
+with national_jobcenters(): 98 municipalities sized by population, København ~2,200 citizens × ~550 positions at
+full size) and ranking (matcher.ranking.evaluate_position over matcher.pool_index.PoolIndex) when importable;
+otherwise from `synthetic_items`, which mimics their sparsity: every position sees the 150–350 citizens of its
+jobcentre, about 20 % of them feasible.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -22,9 +28,8 @@ from matcher.pairs import PairScores
 from models.schemas import Position
 
 SIZES = ((2_000, 500), (20_000, 5_000))
-# Candidates per position that reach GLOP and CP-SAT. With the real generator a jobcentre holds ~2,000
-# citizens and ~500 positions at full size; 20 keeps the per-jobcentre LP at ~15 s, 40 (the API default,
-# tuned for one position) makes it ~35 s.
+# Candidates per position that reach GLOP and CP-SAT. With 20 the biggest jobcentre's LP (København, ~2,200
+# citizens × ~550 positions) takes ~10 s; 40 (the API default, tuned for one position) roughly doubles it.
 BENCH_TOP_K = 20
 SEED = 7
 CITIZENS_PER_JOBCENTRE = 250
@@ -74,14 +79,16 @@ def _synthetic_pairs(rng: np.random.Generator, position: Position, pool: np.ndar
 
 
 def real_items(n_citizens: int, n_positions: int, seed: int = SEED) -> list[tuple[Position, PairScores]] | None:
-    """PairScores from the real generator and ranking, or None while either is missing."""
+    """PairScores from the real generator and ranking over the national jobcentre set (all 98 municipalities,
+    sized by population: København ~11 % of the pool), each jobcentre matching its own citizens; or None while
+    the generator or ranking is missing."""
     try:
         from matcher.pool_index import PoolIndex
         from matcher.ranking import evaluate_position
-        from service.pool_generator import generate_pool
+        from service.pool_generator import generate_pool, national_jobcenters
     except ImportError:
         return None
-    pool = generate_pool(n_citizens, n_positions, seed=seed)
+    pool = generate_pool(n_citizens, n_positions, seed=seed, jobcenters=national_jobcenters())
     by_jobcentre: dict[str | None, list] = {}
     for candidate in pool.citizens:
         by_jobcentre.setdefault(candidate.jobcenter, []).append(candidate)
@@ -106,6 +113,10 @@ def run(n_citizens: int, n_positions: int) -> None:
           f"full={result.coverage.full}/{result.greedy_coverage.full} "
           f"partial={result.coverage.partial}/{result.greedy_coverage.partial} "
           f"uncovered={result.coverage.uncovered}/{result.greedy_coverage.uncovered} (solver/greedy)", flush=True)
+    phases = " ".join(f"{phase}={seconds:.1f}" for phase, seconds in result.timings.items())
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# batch detail decomposed={result.components_decomposed} seconds: {phases}; load_average={load}; "
+          f"ratios are objective / LP bound over the same pre-selected model (top_k={BENCH_TOP_K})", flush=True)
     print(f"batch_assign n_citizens={n_citizens} n_positions={n_positions} seconds={result.seconds:.1f} "
           f"objective_ratio_to_lp={result.objective / lp:.4f} greedy_ratio_to_lp={result.greedy_objective / lp:.4f}",
           flush=True)

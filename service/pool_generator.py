@@ -31,7 +31,7 @@ import yaml
 from models.catalogue import DAYS
 from models.paths import DATA_DIR
 from models.schemas import Candidate, Demands, Employer, Location, Position
-from models.taxonomy import load_competence_taxonomy, load_postcodes, normalise_surface
+from models.taxonomy import load_competence_taxonomy, load_municipalities, load_postcodes, normalise_surface
 
 # ---------------------------------------------------------------------------------------------------------
 # Targets (DOMAIN.md). Shares are fractions; the demo-pool test checks the committed pool against them.
@@ -57,6 +57,41 @@ JOBCENTERS: tuple[tuple[str, str, float], ...] = (
     ("Svendborg", "Svendborg", 0.8),
     ("Thisted", "Thisted", 0.7),
 )
+
+# The national set: every municipality in data/municipalities.csv is its own jobcentre, its pool size in
+# proportion to its population. Approximate inhabitants in thousands (Danmarks Statistik, early 2020s, rounded):
+# good enough to size synthetic pools, not a statistic to quote.
+MUNICIPALITY_POPULATION_THOUSANDS: dict[str, float] = {
+    "Albertslund": 28, "Allerød": 26, "Ballerup": 52, "Bornholm": 39, "Brøndby": 39, "Dragør": 15, "Egedal": 44,
+    "Fredensborg": 41, "Frederiksberg": 104, "Frederikssund": 46, "Furesø": 41, "Gentofte": 75, "Gladsaxe": 70,
+    "Glostrup": 24, "Gribskov": 41, "Halsnæs": 32, "Helsingør": 63, "Herlev": 30, "Hillerød": 53, "Hvidovre": 54,
+    "Høje-Taastrup": 57, "Hørsholm": 25, "Ishøj": 24, "København": 650, "Lyngby-Taarbæk": 57, "Rudersdal": 57,
+    "Rødovre": 41, "Tårnby": 43, "Vallensbæk": 17,
+    "Faxe": 37, "Greve": 51, "Guldborgsund": 60, "Holbæk": 72, "Kalundborg": 49, "Køge": 62, "Lejre": 29,
+    "Lolland": 40, "Næstved": 84, "Odsherred": 33, "Ringsted": 36, "Roskilde": 90, "Slagelse": 80, "Solrød": 24,
+    "Sorø": 30, "Stevns": 23, "Vordingborg": 46,
+    "Assens": 41, "Billund": 27, "Esbjerg": 116, "Fanø": 3.5, "Fredericia": 52, "Faaborg-Midtfyn": 52,
+    "Haderslev": 55, "Kerteminde": 24, "Kolding": 95, "Langeland": 12, "Middelfart": 39, "Nordfyn": 29,
+    "Nyborg": 32, "Odense": 207, "Svendborg": 59, "Sønderborg": 74, "Tønder": 37, "Varde": 50, "Vejen": 43,
+    "Vejle": 120, "Ærø": 6, "Aabenraa": 58,
+    "Favrskov": 49, "Hedensted": 47, "Herning": 90, "Holstebro": 59, "Horsens": 98, "Ikast-Brande": 42,
+    "Lemvig": 19, "Norddjurs": 37, "Odder": 23, "Randers": 99, "Ringkøbing-Skjern": 56, "Samsø": 3.7,
+    "Silkeborg": 98, "Skanderborg": 64, "Skive": 46, "Struer": 21, "Syddjurs": 43, "Viborg": 98, "Aarhus": 360,
+    "Brønderslev": 36, "Frederikshavn": 59, "Hjørring": 64, "Jammerbugt": 38, "Læsø": 1.8, "Mariagerfjord": 42,
+    "Morsø": 20, "Rebild": 31, "Thisted": 43, "Vesthimmerland": 36, "Aalborg": 220,
+}
+
+
+def national_jobcenters() -> tuple[tuple[str, str, float], ...]:
+    """All 98 municipalities as jobcentres, (name, municipality, relative size) weighted by approximate
+    population: pass as `generate_pool(..., jobcenters=national_jobcenters())` for a country-wide pool in
+    which each jobcentre matches its own citizens, from a handful (Læsø) to a few thousand (København)."""
+    names = list(load_municipalities())
+    missing = sorted(set(names) ^ set(MUNICIPALITY_POPULATION_THOUSANDS))
+    if missing:
+        raise ValueError(f"MUNICIPALITY_POPULATION_THOUSANDS and data/municipalities.csv differ: {', '.join(missing)}")
+    return tuple((name, name, float(MUNICIPALITY_POPULATION_THOUSANDS[name])) for name in names)
+
 
 # Capacity (arbejdsevne, hours/week): about 85 % at most 10 h, split 16/40/44 over 1–3, 4–7, 8–10 h
 # (002 p. 15); the rest 11–20 h, rarely above 15.
