@@ -136,3 +136,15 @@ def session(engine: Engine) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+@pytest.fixture
+def api(db_url):
+    """The API app on a fresh database seeded with two jobcentres' tokens and data (tests/api_support.py).
+    Test files that need another setup define their own `api`, which overrides this one."""
+    from api_support import make_api
+
+    api = make_api(db_url)
+    api.seed()
+    yield api
+    api.client.app.state.engine.dispose()

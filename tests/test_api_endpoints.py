@@ -3,17 +3,8 @@ proposals, audit entries and data minimisation (both database backends)."""
 
 from __future__ import annotations
 
-import pytest
 
-from api_support import citizen_body, make_api, position_body
-
-
-@pytest.fixture
-def api(db_url):
-    api = make_api(db_url)
-    api.seed()
-    yield api
-    api.client.app.state.engine.dispose()
+from api_support import citizen_body, position_body
 
 
 def test_put_citizen_is_idempotent_and_round_trips(api):

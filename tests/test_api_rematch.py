@@ -11,24 +11,14 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from api_support import make_api
 from models import orm
 from models.db import make_engine, session_factory, session_scope
 from service.jobs import recover_interrupted_jobs
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO = TESTS_DIR.parent
-
-
-@pytest.fixture
-def api(db_url):
-    api = make_api(db_url)
-    api.seed()
-    yield api
-    api.client.app.state.engine.dispose()
 
 
 def _snapshot(url: str) -> dict:

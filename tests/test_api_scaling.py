@@ -14,21 +14,13 @@ from typer.testing import CliRunner
 
 import service.api.positions as positions_api
 import service.server as server
-from api_support import citizen_body, make_api, position_body
+from api_support import citizen_body, position_body
 from models import orm
 from models.db import make_engine, session_factory, session_scope
 from service.app import create_app
 from service.audit import _rows, audit_writer
 from service.auth.principal import Principal
 from service.cli import app as cli
-
-
-@pytest.fixture
-def api(db_url):
-    api = make_api(db_url)
-    api.seed()
-    yield api
-    api.client.app.state.engine.dispose()
 
 
 @pytest.fixture
