@@ -326,17 +326,19 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
     return row
 
 
+def employer_to_schema(employer: orm.Employer) -> schemas.Employer:
+    return schemas.Employer(
+        id=employer.id, name=employer.name, size=employer.size, sector=employer.sector,
+        has_fleksjob_experience=employer.has_fleksjob_experience, max_fleksjobbere=employer.max_fleksjobbere,
+    )
+
+
 def position_to_schema(position: orm.Position) -> schemas.Position:
-    employer = position.employer
     location = None if position.lat is None or position.lon is None else {"lat": position.lat, "lon": position.lon}
     return schemas.Position.model_validate({
         "id": position.id,
         "title": position.title,
-        "employer": {
-            "id": employer.id, "name": employer.name, "size": employer.size, "sector": employer.sector,
-            "has_fleksjob_experience": employer.has_fleksjob_experience,
-            "max_fleksjobbere": employer.max_fleksjobbere,
-        },
+        "employer": employer_to_schema(position.employer),
         "location": location,
         "max_people": position.max_people,
         "min_hours_per_person": position.min_hours_per_person,

@@ -50,9 +50,7 @@ def put_position(id: IdPath, response: Response, session: DbSession, principal: 
         position = Position.model_validate({
             "id": id, "title": body.title, "location": body.location, "max_people": body.max_people,
             "min_hours_per_person": body.min_hours_per_person, "tasks": body.tasks, "jobcenter": jobcenter,
-            "employer": {"id": employer.id, "name": employer.name, "size": employer.size, "sector": employer.sector,
-                         "has_fleksjob_experience": employer.has_fleksjob_experience,
-                         "max_fleksjobbere": employer.max_fleksjobbere}})
+            "employer": store.employer_to_schema(employer)})
     except ValidationError as exc:
         raise invalid(exc) from None
     row = store.upsert_position(session, position, jobcenter, status=body.status, postcode=body.postcode)
