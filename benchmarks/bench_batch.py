@@ -8,7 +8,7 @@ Both ratios are against the LP bound (GLOP) over the same pre-selected model bat
 position's top_k candidates, each task's best few, greedy's picks); a `# batch detail` line says so and gives
 the phases' seconds (BatchResult.timings) and the machine's load average.
 
-PairScores come from the real pool generator over the national jobcentre set (service.pool_generator.generate_pool
+PairScores come from the real pool generator over the national jobcentre set (service.demo.pool_generator.generate_pool
 with national_jobcenters(): 98 municipalities sized by population, København ~2,200 citizens × ~550 positions at
 full size) and ranking (matcher.ranking.evaluate_position over matcher.pool_index.PoolIndex) when importable;
 otherwise from `synthetic_items`, which mimics their sparsity: every position sees the 150–350 citizens of its
@@ -85,7 +85,7 @@ def real_items(n_citizens: int, n_positions: int, seed: int = SEED) -> list[tupl
     try:
         from matcher.pool_index import PoolIndex
         from matcher.ranking import evaluate_position
-        from service.pool_generator import generate_pool, national_jobcenters
+        from service.demo.pool_generator import generate_pool, national_jobcenters
     except ImportError:
         return None
     pool = generate_pool(n_citizens, n_positions, seed=seed, jobcenters=national_jobcenters())

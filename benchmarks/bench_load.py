@@ -55,7 +55,7 @@ from sqlalchemy import select
 from models import orm
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.paths import REPO_ROOT
-from service.auth.tokens import create_api_token
+from service.core.auth.tokens import create_api_token
 
 CLIENTS = 50
 DEFAULT_SECONDS = 60.0
@@ -90,7 +90,7 @@ def prepare_database(folder: Path) -> str:
             leftover.unlink()
     from rich.console import Console
 
-    from service.demo import run_demo, step_load_pool, step_prepare_database
+    from service.cli.demo import run_demo, step_load_pool, step_prepare_database
 
     run_demo(Console(quiet=True), url=url, steps=[step_prepare_database, step_load_pool])
     return url
@@ -282,7 +282,7 @@ def main() -> None:
     for label, traffic in scenarios():
         tally, elapsed = measure(TRAFFIC[traffic], seconds)
         report(label, tally, seconds, elapsed)
-    from service.server import default_workers
+    from service.http.server import default_workers
 
     print(f"load server workers={os.environ.get('FLEKSMATCH_LOAD_WORKERS') or f'{default_workers()} (default)'}")
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from fastapi.testclient import TestClient
 
 from models.db import make_engine, session_factory, session_scope
-from service.app import create_app
-from service.auth.tokens import create_api_token
+from service.http.app import create_app
+from service.core.auth.tokens import create_api_token
 
 A, B = "Horsens", "Vejle"
 

@@ -127,7 +127,7 @@ def test_match_lists_carry_only_restrictions_relevant_to_the_tasks(api):
 
 
 def test_stateless_match_stores_nothing(api):
-    from service.api.schemas_api import MATCH_REQUEST_EXAMPLE
+    from service.http.api.schemas import MATCH_REQUEST_EXAMPLE
 
     answer = api.client.post("/api/v1/match", json=MATCH_REQUEST_EXAMPLE, headers=api.as_("a"))
     assert answer.status_code == 200 and answer.json()["position_id"] == "S-1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from api_support import citizen_body, make_api
-from service.api.limits import MAX_BODY_BYTES
+from service.http.limits import MAX_BODY_BYTES
 
 PROBLEM = "application/problem+json"
 
@@ -72,7 +72,7 @@ def test_unexpected_error_is_500_without_internals(api, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("hemmelig intern detalje /srv/kode.py")
 
-    monkeypatch.setattr("service.api.citizens.rank_positions", explode)
+    monkeypatch.setattr("service.http.api.citizens.rank_positions", explode)
     answer = api.client.get("/api/v1/citizens/B-A1/proposals", headers=api.as_("a"))
     body = _is_problem(answer, 500)
     assert "hemmelig" not in answer.text and "RuntimeError" not in answer.text

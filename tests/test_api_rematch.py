@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from models import orm
 from models.db import make_engine, session_factory, session_scope
-from service.jobs import recover_interrupted_jobs
+from service.core.jobs import recover_interrupted_jobs
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO = TESTS_DIR.parent
@@ -55,9 +55,9 @@ def test_rematch_reports_progress_and_replaces_the_current_runs(api):
 KILLED_CHILD = textwrap.dedent("""
     import pathlib, sys, time
     url, token, marker = sys.argv[1:4]
-    import service.rematch as rematch
+    import service.core.rematch as rematch
     from fastapi.testclient import TestClient
-    from service.app import create_app
+    from service.http.app import create_app
 
     original = rematch.run_rematch
 

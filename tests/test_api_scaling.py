@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
-import service.api.positions as positions_api
-import service.server as server
+import service.http.api.positions as positions_api
+import service.http.server as server
 from api_support import citizen_body, position_body
 from models import orm
 from models.db import make_engine, session_factory, session_scope
-from service.app import create_app
-from service.audit import _rows, audit_writer
-from service.auth.principal import Principal
+from service.http.app import create_app
+from service.core.audit import _rows, audit_writer
+from service.core.auth.principal import Principal
 from service.cli import app as cli
 
 
@@ -60,7 +60,7 @@ def test_run_server_migrates_once_and_hands_the_database_and_one_secret_to_the_w
     monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", "sqlite:///unused.sqlite3")
     url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     server.run_server(port=8124, database_url=url, workers=2)
-    assert seen["target"] == "service.server:worker_app" and seen["factory"] is True and seen["workers"] == 2
+    assert seen["target"] == "service.http.server:worker_app" and seen["factory"] is True and seen["workers"] == 2
     assert server.os.environ["FLEKSMATCH_DATABASE_URL"] == url
     assert len(server.os.environ["FLEKSMATCH_SECRET_KEY"]) >= 32  # one key, so logins hold on every worker
     engine = make_engine(url)

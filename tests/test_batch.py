@@ -168,7 +168,7 @@ def test_result_reports_each_phase_in_order():
 def test_national_jobcentres_cover_every_municipality_by_population():
     # The benchmark's national pool (benchmarks/bench_batch.py): each municipality its own jobcentre.
     from models.taxonomy import load_municipalities
-    from service.pool_generator import generate_pool, national_jobcenters
+    from service.demo.pool_generator import generate_pool, national_jobcenters
 
     jobcentres = national_jobcenters()
     assert [name for name, _, _ in jobcentres] == list(load_municipalities())

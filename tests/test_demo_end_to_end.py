@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from models import orm
 from models.db import make_engine, session_factory, session_scope
-from service import demo
+from service.cli import demo
 from service.cli import app
-from service.pool_generator import JOBCENTERS, generate_pool, load_demo_pool, pool_to_json
+from service.demo.pool_generator import JOBCENTERS, generate_pool, load_demo_pool, pool_to_json
 
 REPORT = re.compile(r"Rapport: (\S+\.xlsx) \(og (\S+\.csv)\)")
 COUNTED = (orm.Jobcenter, orm.Employer, orm.Position, orm.Task, orm.Citizen, orm.CitizenRestriction)

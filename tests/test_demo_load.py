@@ -1,4 +1,4 @@
-"""Loading the demo pool into a database (service.demo): complete, idempotent, and summarised."""
+"""Loading the demo pool into a database (service.demo.loader): complete, idempotent, and summarised."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from models import orm
 from models.db import make_engine, session_factory, session_scope
-from service import demo
-from service.pool_generator import generate_pool, load_demo_pool
+from service.cli import demo
+from service.demo.pool_generator import generate_pool, load_demo_pool
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from models.catalogue import load_catalogue
 from models.schemas import Candidate, Employer, MatchRequest, Position
 from models.taxonomy import load_postcodes
-from service import pool_generator as gen
+from service.demo import pool_generator as gen
 
 BIG, SUBGROUP, RARE = 0.05, 0.08, 0.03
 
@@ -318,7 +318,7 @@ def test_committed_file_is_reproduced_by_its_seed(committed_text: str, pool: gen
     regenerated = gen.generate_pool(len(pool.citizens), len(pool.positions), seed=pool.seed)
     assert gen.pool_to_json(regenerated) == committed_text, (
         "data/demo/pool.json is stale: regenerate with "
-        f"python -m service.pool_generator --citizens {len(pool.citizens)} --positions {len(pool.positions)} "
+        f"python -m service.demo.pool_generator --citizens {len(pool.citizens)} --positions {len(pool.positions)} "
         f"--seed {pool.seed}")
 
 

@@ -27,11 +27,11 @@ from matcher import match
 from models import orm, store
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.schemas import MatchOptions, MatchRequest
-from service import rematch_command
+from service.cli import rematch as rematch_command
 from service.cli import app
-from service.demo import load_pool_into_database
-from service.pool_generator import JOBCENTERS, generate_pool
-from service.rematch import run_rematch
+from service.demo.loader import load_pool_into_database
+from service.demo.pool_generator import JOBCENTERS, generate_pool
+from service.core.rematch import run_rematch
 
 SMALL_JOBCENTERS = JOBCENTERS[:3]          # Horsens, Struer, Aalborg
 SMALL_NAMES = sorted(name for name, _m, _w in SMALL_JOBCENTERS)

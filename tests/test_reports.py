@@ -1,4 +1,4 @@
-"""The rematch report (service.reports): the workbook and CSV consultants open, checked with openpyxl.
+"""The rematch report (service.reports.rematch_report): the workbook and CSV consultants open, checked with openpyxl.
 
 Unit tests build a RematchSummary by hand; the integration test runs `fleksmatch rematch --report` on a
 small generated pool and holds every row of the workbook to the proposals stored in the database."""
@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 from models import orm
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from service.cli import app
-from service.demo import load_pool_into_database
-from service.pool_generator import JOBCENTERS, generate_pool
-from service.rematch import PositionOutcome, RematchSummary
-from service.reports import COVERAGE_LABELS, POSITION_COLUMNS, write_rematch_report
+from service.demo.loader import load_pool_into_database
+from service.demo.pool_generator import JOBCENTERS, generate_pool
+from service.core.rematch import PositionOutcome, RematchSummary
+from service.reports.rematch_report import COVERAGE_LABELS, POSITION_COLUMNS, write_rematch_report
 
 # What the issue asks every jobcentre sheet to show, and the summary sheet to compare.
 REQUIRED_COLUMNS = ("Stilling", "Virksomhed", "Foreslåede borgere", "Timer pr. opgave", "Forklaring")

@@ -1,6 +1,6 @@
 """The consultant UI in a real browser: Debian's Chromium, headless, driven by Playwright (sync API).
 
-The server is the real app (service.app.create_app) under uvicorn in a thread, on a free port, against a
+The server is the real app (service.http.app.create_app) under uvicorn in a thread, on a free port, against a
 seeded temporary SQLite database. Screenshots of the key pages land in test-artifacts/screenshots/
 (git-ignored). Nothing is ever downloaded: the browser is /usr/bin/chromium.
 """
@@ -40,7 +40,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     import uvicorn
 
-    from service.app import create_app
+    from service.http.app import create_app
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         cheap_password_hashing(monkeypatch)

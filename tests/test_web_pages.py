@@ -13,9 +13,9 @@ from sqlalchemy import select
 from models import orm
 from models.db import session_scope
 from models.schemas import Candidate, Position
-from service.app import create_app
-from service.web.auth_state import safe_next
-from service.web.udpluk import relevant_restrictions
+from service.http.app import create_app
+from service.http.web.auth_state import safe_next
+from service.http.web.udpluk import relevant_restrictions
 from web_seed import PASSWORDS, cheap_password_hashing, copy_of, position_form, seed_position, seeded_template
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -117,7 +117,7 @@ def test_logout_ends_the_session(anna) -> None:
 def test_login_ends_after_a_working_day(anna, monkeypatch: pytest.MonkeyPatch) -> None:
     client, _ = anna
     assert client.get("/stillinger", follow_redirects=False).status_code == 200
-    monkeypatch.setattr("service.web.auth.SESSION_MAX_AGE", -1)  # every login is now older than the limit
+    monkeypatch.setattr("service.http.web.auth.SESSION_MAX_AGE", -1)  # every login is now older than the limit
     assert client.get("/stillinger", follow_redirects=False).status_code == 303
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from models import store
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.schemas import Candidate, Position
-from service.auth.users import create_user
+from service.core.auth.users import create_user
 
 PASSWORDS = {"anna": "anna-kodeord-1", "bo": "bo-kodeord-22"}
 
@@ -72,7 +72,7 @@ def seed_position(factory: sessionmaker, position_id: str = "S-VEJLE", jobcenter
 
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 still, with test-sized cost: production parameters take a second per hash on a busy CI box."""
-    from service.auth import passwords
+    from service.core.auth import passwords
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 

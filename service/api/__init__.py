@@ -1,1 +1,0 @@
-"""The JSON API under /api/v1: one router per area, assembled by service.app.create_app."""

@@ -1,0 +1,108 @@
+"""The `fleksmatch` command line (DESIGN.md § CLI). Each command delegates to the module that owns the work;
+this file only parses arguments and turns failures into Danish messages and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="FleksMatch: matchning af fleksjobbere og virksomheder.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
+token_app = typer.Typer(help="API-nøgler til sagssystemet og integrationer.", no_args_is_help=True)
+user_app = typer.Typer(help="Brugere til webgrænsefladen.", no_args_is_help=True)
+audit_app = typer.Typer(help="Adgangslog over opslag i borgerdata.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]Fejl:[/] {message}")
+    raise typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Opdater databasens skema til nyeste version (Alembic)."""
+    from models.db import database_url, upgrade_database
+
+    upgrade_database()
+    console.print(f"Databasen er opdateret: {database_url(redact=True)}")
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Indlæs demo-puljen, kør en samlet genmatchning og skriv en rapport."""
+    from service.cli.demo import run_demo
+
+    run_demo(console)
+
+
+@app.command("serve")
+def serve_command(host: str = typer.Option("127.0.0.1", help="Adresse der lyttes på"),
+          port: int = typer.Option(8000, help="Port"),
+          workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                                help="Antal arbejdsprocesser (standard: antal CPU-kerner)")) -> None:
+    """Start web-API og konsulentgrænseflade."""
+    from service.http.server import run_server
+
+    run_server(host=host, port=port, workers=workers)
+
+
+@app.command("import")
+def import_pool(path: Path = typer.Argument(..., help="Fil: .accdb/.mdb, .xlsx eller .csv"),
+                mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML-fil der omdøber kolonner"),
+                jobcenter: Optional[str] = typer.Option(None, "--jobcenter", help="Jobcenter for rækker uden jobcenter"),
+                skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Importér gyldige rækker, rapportér resten"),
+                sync: bool = typer.Option(False, "--sync", help="Markér borgere der mangler i filen som inaktive")) -> None:
+    """Importér en borgerpulje fra Access, Excel eller CSV."""
+    from service.importer.command import run_import
+
+    raise typer.Exit(run_import(console, path, mapping=mapping, jobcenter=jobcenter,
+                                skip_invalid=skip_invalid, sync=sync))
+
+
+@app.command("rematch")
+def rematch_command(jobcenter: Optional[str] = typer.Option(None, "--jobcenter", help="Kun dette jobcenter"),
+            report: Optional[Path] = typer.Option(None, "--report", help="Excel-rapport (.xlsx)")) -> None:
+    """Genmatch hele puljen mod alle åbne stillinger og gem forslagene."""
+    from service.cli.rematch import run_rematch_command
+
+    raise typer.Exit(run_rematch_command(console, jobcenter=jobcenter, report=report))
+
+
+@token_app.command("create")
+def token_create(role: str = typer.Option(..., "--role", help="consultant, case_system eller admin"),
+                 jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
+                 name: str = typer.Option("", "--name", help="Beskrivelse af nøglen")) -> None:
+    """Opret en API-nøgle. Nøglen vises kun denne ene gang."""
+    from service.cli.accounts import create_token_command
+
+    raise typer.Exit(create_token_command(Console(stderr=True), role=role, jobcenters=jobcenter, name=name))
+
+
+@user_app.command("create")
+def user_create(username: str = typer.Argument(...),
+                role: str = typer.Option(..., "--role", help="consultant eller admin"),
+                jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)")) -> None:
+    """Opret en bruger til webgrænsefladen. Adgangskoden spørges om, eller læses fra stdin."""
+    from service.cli.accounts import create_user_command
+
+    raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter))
+
+
+@audit_app.command("list")
+def audit_list(citizen: Optional[str] = typer.Option(None, "--citizen", help="Kun denne borger"),
+               limit: int = typer.Option(100, "--limit")) -> None:
+    """Vis de seneste opslag i borgerdata."""
+    from service.cli.audit import print_audit_log
+
+    print_audit_log(console, citizen_id=citizen, limit=limit)
+

@@ -1,0 +1,193 @@
+"""`fleksmatch demo`: a guided run over the bundled demo pool (data/demo/pool.json).
+
+The demo is a sequence of named steps over one shared DemoContext; `run_demo` runs `DEMO_STEPS` in order.
+Each step reads what earlier steps left on the context and may add its own results: bring the schema up to
+date, load the demo pool in one transaction (idempotent: a second run changes nothing), print statistics of
+the pool as stored, show ranking examples, rematch with a progress bar, and write the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from matcher import match
+from models import store
+from models.catalogue import load_catalogue
+from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
+from models.schemas import MatchOptions, MatchRequest, Position
+from service.cli.console_views import print_ranking
+from service.cli.rematch import rematch_with_progress, report_and_summary
+from service.demo.loader import LoadSummary, load_pool_into_database, stored_pool
+from service.demo.pool_generator import DEMO_POOL_PATH, Pool, load_demo_pool
+from service.demo.statistics import PoolStatistics, pool_statistics
+
+REASON_LABELS = {"physical": "Fysiske", "psychological": "Psykiske", "combined": "Kombinerede"}
+
+
+@dataclass
+class DemoContext:
+    """Shared by the demo steps. `results` is where later steps put what they produce (by step name)."""
+
+    console: Console
+    url: str | None = None
+    pool_path: Path = DEMO_POOL_PATH
+    engine: Engine | None = None
+    sessions: sessionmaker[Session] | None = None
+    pool: Pool | None = None
+    load: LoadSummary | None = None
+    statistics: PoolStatistics | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+DemoStep = Callable[[DemoContext], None]
+
+
+# ---- printing ---------------------------------------------------------------------------------------------
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "–"
+
+
+def print_load_summary(console: Console, summary: LoadSummary, path: Path) -> None:
+    kinds = (("jobcenters", "jobcentre"), ("employers", "virksomheder"), ("positions", "stillinger"),
+             ("citizens", "borgere"))
+    parts = [f"{summary.created[k] + summary.changed[k] + summary.unchanged[k]} {label}" for k, label in kinds]
+    console.print(f"Demo-puljen [bold]{path.name}[/] er indlæst: {', '.join(parts)}.")
+    if summary.wrote_anything:
+        created = ", ".join(f"{summary.created[k]} {label}" for k, label in kinds if summary.created[k])
+        changed = ", ".join(f"{summary.changed[k]} {label}" for k, label in kinds if summary.changed[k])
+        console.print(f"  Nye: {created or 'ingen'}. Opdaterede: {changed or 'ingen'}.")
+    else:
+        console.print("  Databasen indeholdt allerede puljen uændret; intet er skrevet.")
+
+
+def print_pool_statistics(console: Console, stats: PoolStatistics) -> None:
+    console.print(_jobcenter_table(stats))
+    console.print(_capacity_table(stats))
+    console.print(_restriction_table(stats))
+
+
+def _jobcenter_table(stats: PoolStatistics) -> Table:
+    table = Table(title="Puljen pr. jobcenter", title_justify="left")
+    for header in ("Jobcenter", "Borgere", "Tilgængelige", "Timer til rådighed", "Virksomheder", "Stillinger",
+                   "Opgaver", "Timer efterspurgt"):
+        table.add_column(header, justify="left" if header == "Jobcenter" else "right")
+    for jc in stats.jobcenters:
+        table.add_row(jc.name, str(jc.citizens), str(jc.available), str(jc.capacity_available), str(jc.employers),
+                      str(jc.positions), str(jc.tasks), str(jc.hours_requested))
+    columns = ("citizens", "available", "capacity_available", "employers", "positions", "tasks", "hours_requested")
+    table.add_row("I alt", *(str(sum(getattr(jc, column) for jc in stats.jobcenters)) for column in columns),
+                  style="bold")
+    return table
+
+
+def _capacity_table(stats: PoolStatistics) -> Table:
+    table = Table(title="Arbejdsevne (timer pr. uge)", title_justify="left")
+    table.add_column("Timer")
+    table.add_column("Borgere", justify="right")
+    table.add_column("Andel", justify="right")
+    for label, count in stats.capacity_bands:
+        table.add_row(label, str(count), _share(count, stats.citizens))
+    table.caption = f"Estimeret arbejdsevne: {_share(stats.capacity_estimated, stats.citizens)}, resten målt i praktik"
+    return table
+
+
+def _restriction_table(stats: PoolStatistics) -> Table:
+    catalogue = load_catalogue()
+    table = Table(title="Skånehensyn", title_justify="left")
+    table.add_column("Skånehensyn")
+    table.add_column("Borgere", justify="right")
+    table.add_column("Andel", justify="right")
+    for reason, label in REASON_LABELS.items():
+        count = stats.restriction_reasons[reason]
+        table.add_row(f"{label} skånehensyn", str(count), _share(count, stats.citizens), style="bold")
+    for code, count in sorted(stats.restriction_codes.items(), key=lambda item: (-item[1], item[0]))[:10]:
+        table.add_row(f"  {catalogue.restrictions[code].label}", str(count), _share(count, stats.citizens))
+    table.caption = (f"{stats.restrictions} skånehensyn i alt, heraf "
+                     f"{_share(stats.soft_restrictions, stats.restrictions)} mindre centrale (bløde)")
+    return table
+
+
+# ---- the steps --------------------------------------------------------------------------------------------
+
+def step_prepare_database(context: DemoContext) -> None:
+    """Bring the schema to the newest migration and open sessions on the database."""
+    upgrade_database(context.url)
+    context.engine = make_engine(context.url)
+    context.sessions = session_factory(context.engine)
+    shown = database_url(redact=True) if context.url is None else context.url
+    context.console.print(f"Database: {shown}")
+
+
+def step_load_pool(context: DemoContext) -> None:
+    """Load the demo pool in one transaction: all of it or, on any error, nothing."""
+    context.pool = load_demo_pool(context.pool_path)
+    with context.console.status("Indlæser demo-puljen…"), session_scope(context.sessions) as session:
+        context.load = load_pool_into_database(session, context.pool)
+    print_load_summary(context.console, context.load, context.pool_path)
+
+
+def step_print_pool_statistics(context: DemoContext) -> None:
+    """Statistics of the demo jobcentres as stored in the database."""
+    with session_scope(context.sessions) as session:
+        candidates, positions = stored_pool(session, [jc["name"] for jc in context.pool.jobcenters])
+    context.statistics = pool_statistics(candidates, positions)
+    print_pool_statistics(context.console, context.statistics)
+
+
+# Positions shown with their ranking: one per jobcentre, the first few, so the demo reads the same every run.
+RANKING_EXAMPLES = 3
+
+
+def step_show_ranking_examples(context: DemoContext) -> None:
+    """A few positions with their top candidates and why: what a consultant sees when asking for candidates."""
+    with session_scope(context.sessions) as session:
+        candidates = store.available_candidates(session)
+        positions = store.open_positions(session)
+    shown: dict[str, Position] = {}
+    for position in positions:
+        shown.setdefault(position.jobcenter or "", position)
+    context.console.print()
+    context.console.print("[bold]Eksempler: de bedste kandidater til en stilling[/]")
+    for position in list(shown.values())[:RANKING_EXAMPLES]:
+        pool = [c for c in candidates if c.jobcenter == position.jobcenter]
+        response = match(MatchRequest(position=position, candidates=pool,
+                                      options=MatchOptions(limit=3, proposals=False)))
+        print_ranking(context.console, position, response)
+
+
+def step_rematch(context: DemoContext) -> None:
+    """Batch assignment of the whole demo pool, with a progress bar, stored as the current proposals."""
+    context.console.print()
+    summary = rematch_with_progress(context.console, context.sessions, None, created_by="demo")
+    context.results["rematch"] = summary
+
+
+def step_report(context: DemoContext) -> None:
+    """Summary versus the greedy baseline, and the Excel report consultants open."""
+    context.results["report"] = report_and_summary(context.console, context.results["rematch"], None)
+    context.console.print("Start webgrænsefladen med [bold]make serve[/] og se forslagene pr. stilling.")
+
+
+DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_print_pool_statistics,
+                              step_show_ranking_examples, step_rematch, step_report]
+
+
+def run_demo(console: Console, *, url: str | None = None, steps: Iterable[DemoStep] | None = None) -> DemoContext:
+    """Run the demo steps in order (default DEMO_STEPS) on the configured database, or on `url`."""
+    context = DemoContext(console=console, url=url)
+    try:
+        for step in DEMO_STEPS if steps is None else steps:
+            step(context)
+    finally:
+        if context.engine is not None:
+            context.engine.dispose()
+    return context

@@ -1,0 +1,53 @@
+"""Web UI logins: create users and check passwords. The web UI turns a checked user into a Principal."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import orm
+from service.core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from service.core.auth.principal import Principal, role_problem
+
+USERNAME_MAX = 100
+
+
+def user_principal(user: orm.User) -> Principal:
+    return Principal(actor=f"user:{user.username}"[:100], role=user.role, jobcenters=frozenset(user.jobcenters or ()))
+
+
+def create_user(session: Session, *, username: str, password: str, role: str, jobcenters: list[str]) -> orm.User:
+    """A new active user; raises ValueError with a Danish message on a bad name, role or password."""
+    username = username.strip()
+    if not username or len(username) > USERNAME_MAX or any(ch.isspace() for ch in username):
+        raise ValueError("brugernavnet skal være 1–100 tegn uden mellemrum")
+    jobcenters = sorted({j.strip() for j in jobcenters if j.strip()})
+    problem = role_problem(role, jobcenters) or password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    if session.scalars(select(orm.User).where(orm.User.username == username)).first() is not None:
+        raise ValueError(f"brugeren '{username}' findes allerede")
+    user = orm.User(username=username, password_hash=hash_password(password), role=role,
+                    jobcenters=[] if role == "admin" else jobcenters, active=True, created_at=orm.utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> orm.User | None:
+    """The active user with this name and password, or None. Upgrades an outdated hash on success."""
+    user = session.scalars(select(orm.User).where(orm.User.username == username.strip())).first()
+    if user is None or not user.active:
+        # Hash anyway so a missing user takes as long as a wrong password (no user enumeration by timing).
+        verify_password(password, _DUMMY_HASH)
+        return None
+    if not verify_password(password, user.password_hash):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+_DUMMY_HASH = hash_password("fleksmatch-dummy-password")
+
+__all__ = ["authenticate", "create_user", "user_principal"]

@@ -1,0 +1,43 @@
+"""Small helpers shared by the routers."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from models.errors import danish_errors
+from service.http.problems import Problem
+
+API_PREFIX = "/api/v1"
+
+
+def endpoint_of(request: Request) -> str:
+    """`METHOD /route/template` for the audit log (the template, not the concrete path with ids)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    if not path.startswith(API_PREFIX):
+        path = API_PREFIX + path
+    return f"{request.method} {path}"
+
+
+def json_response(body: BaseModel, status_code: int = 200) -> Response:
+    """A response model the route has built (and so validated) itself, serialised once by pydantic. FastAPI
+    would validate it again and, for a sync route, do so on another worker thread."""
+    return Response(content=body.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+def same_id(path_id: str, body_id: str | None) -> None:
+    if body_id is not None and body_id != path_id:
+        raise Problem(422, "Id i indholdet svarer ikke til id i adressen.",
+                      errors=[{"field": "id", "message": f"skal være '{path_id}' som i adressen"}])
+
+
+def invalid(exc: ValidationError) -> Problem:
+    """A contract ValidationError raised after the request model passed (e.g. a combined object)."""
+    errors = [e.as_dict() for e in danish_errors(exc)]
+    return Problem(422, "Ugyldige data i: " + ", ".join(e["field"] for e in errors) + ".", errors=errors)
+
+
+def value_problem(exc: ValueError, field: str) -> Problem:
+    """A Danish ValueError from models.store as a 422 naming the field it concerns."""
+    return Problem(422, f"Ugyldige data: {exc}.", errors=[{"field": field, "message": str(exc)}])

@@ -1,0 +1,143 @@
+"""Positions (stillinger): upsert, read, and matching a stored position against its jobcentre's pool."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from models import orm, store
+from models.schemas import MatchOptions, Position
+from service.http.api.common import endpoint_of, invalid, json_response, same_id
+from service.core.pool_cache import citizen_fingerprint, position_version_key
+from service.http.api.schemas import POSITION_EXAMPLE, PositionIn, PositionOut, StoredMatchResponse
+from service.core.transactions import write_transaction
+from service.http.deps import (
+    Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version, load_scoped,
+    reads_before_writing, write_target,
+)
+from service.core.matching import PositionNotOpen, compute_match, store_match
+from service.http.problems import Problem, problem_responses
+
+router = APIRouter(tags=["Virksomheder og stillinger"])
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Stillingens id")]
+
+
+def position_out(row: orm.Position) -> PositionOut:
+    schema = store.position_to_schema(row)
+    return PositionOut(**schema.model_dump(), status=row.status, postcode=row.postcode, updated_at=row.updated_at)
+
+
+@router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
+            responses={201: {"model": PositionOut, "description": "Stillingen er oprettet"},
+                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+def put_position(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
+                 body: Annotated[PositionIn, Body(openapi_examples={"rengøring": {
+                     "summary": "Rengøring og kantine hos et bageri", "value": POSITION_EXAMPLE}})]) -> PositionOut:
+    """Idempotent; opgaverne erstatter de gemte. Virksomheden skal findes i samme jobcenter."""
+    same_id(id, body.id)
+    existing, jobcenter = write_target(session, principal, orm.Position, id, body.jobcenter)
+    employer = session.get(orm.Employer, body.employer_id)
+    if employer is None or employer.jobcenter.name != jobcenter:
+        raise Problem(422, f"Virksomheden '{body.employer_id}' findes ikke i jobcenter '{jobcenter}'.",
+                      errors=[{"field": "employer_id", "message": "virksomheden findes ikke; opret den først"}])
+    try:
+        position = Position.model_validate({
+            "id": id, "title": body.title, "location": body.location, "max_people": body.max_people,
+            "min_hours_per_person": body.min_hours_per_person, "tasks": body.tasks, "jobcenter": jobcenter,
+            "employer": store.employer_to_schema(employer)})
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    row = store.upsert_position(session, position, jobcenter, status=body.status, postcode=body.postcode)
+    out = position_out(row)
+    session.commit()
+    response.status_code = 200 if existing else 201
+    return out
+
+
+@router.get("/positions/{id}", response_model=PositionOut, summary="Læs en stilling med opgaver",
+            responses=problem_responses(401, 404, 422, 500))
+async def get_position(id: IdPath, request: Request, session: DbSession, credentials: Credentials) -> Response:
+    """Stillingen med virksomhed og opgaver."""
+    # One worker-thread hop for authentication, scoping and the answer (dependencies would add one).
+    return await run_in_threadpool(_get_position, id, request, session, credentials)
+
+
+def _get_position(id: str, request: Request, session: Session, credentials: Any) -> Response:
+    principal = authenticate(request, session, credentials)
+    version = load_position_version(session, principal, id)
+
+    def build() -> tuple[tuple, bytes]:
+        row = load_scoped(session, principal, orm.Position, id)
+        return position_version_key(row), position_out(row).model_dump_json().encode()
+
+    # The answer is kept under the versions it was built from, so any change to the position, its tasks
+    # or its employer (through any process) is read fresh; see service.core.pool_cache.
+    answer = request.app.state.pool_cache.answer(version.key, build)
+    return Response(content=answer, media_type="application/json")
+
+
+def stored_response(run: orm.MatchRun) -> StoredMatchResponse:
+    payload = run.response
+    statuses = {p.id: p.status for p in run.proposals}
+    proposals = [{**p, "status": statuses.get(p["proposal_id"], "open")} for p in payload.get("proposals", [])]
+    return StoredMatchResponse(run_id=run.id, created_at=run.created_at, position_id=payload["position_id"],
+                               ranking=payload.get("ranking", []), excluded=payload.get("excluded", []),
+                               proposals=proposals)
+
+
+# A position or its jobcentre's pool that changes while a match is computed is matched again, this often.
+MATCH_ATTEMPTS = 3
+
+_POSITION_STAMP = (select(orm.Position.status, orm.Position.updated_at, orm.Position.jobcenter_id,
+                          orm.Employer.updated_at)
+                   .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
+                   .where(orm.Position.id == bindparam("position_id")))
+
+
+def _stamp(row: orm.Position) -> tuple:
+    """What the position's match depends on, as loaded (compared with _POSITION_STAMP before storing)."""
+    return (row.status, row.updated_at, row.jobcenter_id, row.employer.updated_at)
+
+
+@router.post("/positions/{id}/proposals", response_model=StoredMatchResponse, status_code=201,
+             summary="Match en gemt stilling mod jobcentrets pulje og gem forslagene",
+             responses=problem_responses(401, 404, 409, 422, 500))
+@reads_before_writing
+def propose(access: ScopedPositionAccess, request: Request, session: DbSession,
+            limit: Annotated[int, Query(ge=1, le=100, description="Højst så mange i `ranking`")] = 10,
+            include_excluded: Annotated[bool, Query(description="Medtag frasorterede borgere med grunde")] = True
+            ) -> Response:
+    """Rangér de ledige borgere i stillingens jobcenter, foreslå én person eller en deling (OR-Tools), og
+    gem kørslen som stillingens aktuelle. Hvert forslag får et id til PATCH /proposals/{proposal_id}."""
+    options = MatchOptions(limit=limit, include_excluded=include_excluded)
+    principal, row = access.principal, access.position
+    cache = request.app.state.pool_cache
+    for _ in range(MATCH_ATTEMPTS):
+        # Matching reads only and runs without the write lock; the run is stored only if neither the
+        # position nor the pool changed meanwhile (else it is matched again on the new data).
+        jobcenter, stamp = row.jobcenter.name, _stamp(row)
+        pool_version, index = cache.versioned_pool_index(session, jobcenter)
+        try:
+            response = compute_match(session, row, index=index, options=options)
+        except PositionNotOpen as refused:
+            raise Problem(409, str(refused)) from None
+        try:
+            with write_transaction(session):
+                unchanged = (tuple(session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
+                                   or ()) == stamp and citizen_fingerprint(session, jobcenter) == pool_version)
+                if unchanged:
+                    run = store_match(session, principal, row, response, source="api", endpoint=endpoint_of(request))
+                    out = stored_response(run)
+        except IntegrityError:
+            raise Problem(409, "En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None
+        if unchanged:
+            return json_response(out, status_code=201)
+        session.expire_all()
+        row = load_scoped(session, principal, orm.Position, row.id)
+    raise Problem(409, "Stillingen eller puljen blev ændret under matchningen; prøv igen.")

@@ -1,0 +1,110 @@
+"""The FastAPI application factory: API routers under /api/v1, problem+json errors, body size limit,
+and the consultant web UI under /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from models.db import database_url as database_url_configured
+from models.db import make_engine, normalise_url, session_factory
+from service.http.api import audit, citizens, employers, health, jobs, match, positions, proposals
+from service.http.api.common import API_PREFIX
+from service.http.limits import MAX_BODY_BYTES, BodySizeLimit
+from service.core.pool_cache import PoolCache
+from service.core.jobs import RematchRunner
+from service.http.problems import ProblemDetails, install_problem_handlers
+from service.http.web import install as install_web_ui
+
+DESCRIPTION = f"""
+FleksMatch matcher borgere i fleksjob med virksomheders opgaver: kompetencer og skånehensyn mod
+arbejdsopgaver, arbejdsintensitet og opgaveomfang.
+
+**Adgang.** Alle endpoints undtagen `/health` kræver `Authorization: Bearer <nøgle>`. Nøgler oprettes med
+`fleksmatch token create --role ROLLE --jobcenter NAVN` og vises kun én gang. Roller: `consultant` (ét
+jobcenter), `case_system` (de angivne jobcentre) og `admin` (alle). Et objekt i et jobcenter, nøglen ikke
+dækker, besvares med 404, præcis som hvis det ikke fandtes.
+
+**Fejl** er `application/problem+json` (RFC 9457) med dansk `detail`; valideringsfejl (422) har desuden
+`errors`: en liste af `{{field, message}}` med feltets sti.
+
+**Størrelse.** Forespørgsler over {MAX_BODY_BYTES // (1024 * 1024)} MB afvises med 413.
+
+**Adgangslog.** Hvert opslag i og hver ændring af en borgers data logges (hvem, borger, endpoint, tidspunkt).
+"""
+
+TAGS = [
+    {"name": "Borgere", "description": "Borgere i puljen (fra sagssystemet)."},
+    {"name": "Virksomheder og stillinger", "description": "Virksomheder, stillinger og deres opgaver."},
+    {"name": "Matchning", "description": "Statsløs matchning efter kontrakten."},
+    {"name": "Matchforslag", "description": "Udfald af gemte matchforslag."},
+    {"name": "Genmatchning", "description": "Samlet genmatchning af et jobcenters pulje i baggrunden."},
+    {"name": "Adgangslog", "description": "Log over opslag i borgerdata."},
+    {"name": "Drift", "description": "Drift og overvågning."},
+]
+
+
+# Worker threads for sync routes and dependencies, per process (Starlette's default is 40). Requests spend
+# nearly all their time on CPU under the GIL, so 40 threads only contend for it: under load each request
+# then cost a quarter more CPU and latency rose accordingly. Several processes (`--workers`) give
+# parallelism; a few threads per process overlap the short database waits.
+WORKER_THREADS = 8
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The app on `database_url` (default: the configured database). The schema must be migrated already
+    (`fleksmatch db upgrade`; `run_server` does it)."""
+    app = FastAPI(title="FleksMatch API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
+                  lifespan=_lifespan)
+    engine = make_engine(database_url, **_pool_options(database_url))
+    app.state.engine = engine
+    # Requests that may write use this view of the engine: on SQLite their transactions take the write
+    # lock when they begin (models.db), so concurrent writers queue instead of failing.
+    app.state.write_engine = engine.execution_options(sqlite_begin_immediate=True)
+    app.state.session_factory = session_factory(engine)
+    app.state.pool_cache = PoolCache()
+    app.state.rematch_runner = RematchRunner(app.state.session_factory)
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    for area in (health, match, citizens, employers, positions, proposals, jobs, audit):
+        app.include_router(area.router, prefix=API_PREFIX)
+    _register_problem_schema(app)
+    install_web_ui(app)
+    return app
+
+
+def _pool_options(database_url: str | None) -> dict:
+    """Somewhat more pooled connections than worker threads (sessions are closed on the event loop, after
+    the thread is free), but few enough that several server workers stay well inside PostgreSQL's default
+    max_connections (100); in-memory SQLite has no pool."""
+    url = normalise_url(database_url or database_url_configured())
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": 12, "max_overflow": 8, "pool_timeout": 60}
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Error responses reference ProblemDetails by $ref; make sure the component exists."""
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ProblemDetails", ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}"))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+__all__ = ["create_app"]

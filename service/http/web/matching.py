@@ -1,0 +1,22 @@
+"""'Find kandidater' from the consultant UI: the shared service.core.matching, with the app's pool cache."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from models import orm
+from models.schemas import MatchOptions, MatchResponse
+from service.core.auth.principal import Principal
+from service.core.matching import match_stored_position
+
+# The ranking a consultant reads (top 10, like the API's default); every exclusion is kept for "Hvorfor ikke".
+UI_OPTIONS = MatchOptions(limit=10, include_excluded=True, proposals=True)
+
+
+def match_position(request: Request, session: Session, principal: Principal, row: orm.Position) -> MatchResponse:
+    cache = getattr(request.app.state, "pool_cache", None)
+    index = cache.pool_index(session, row.jobcenter.name) if cache is not None else None
+    _, response = match_stored_position(session, principal, row, index=index, options=UI_OPTIONS, source="ui",
+                                        endpoint=f"POST /stillinger/{row.id}/match")
+    return response

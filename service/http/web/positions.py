@@ -1,0 +1,246 @@
+"""Stillinger: list with search and status filter, create and edit with tasks, detail with ranked
+candidates, proposals and outcome buttons."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from models import orm, store
+from models.orm import POSITION_STATUSES
+from service.http.deps import get_session as db_session
+from service.core.auth.principal import Principal
+from service.core.matching import PositionNotOpen
+from service.http.web import forms
+from service.http.web.access import citizens_by_id, position_or_404, proposal_or_404, visible_jobcenter_ids
+from service.http.web.auth import web_principal
+from service.http.web.csrf import require_csrf
+from service.http.web.errors import WebRoute
+from service.http.web.flash import flash
+from service.http.web.matching import match_position
+from service.http.web.templating import OUTCOME_LABELS, STATUS_LABELS, render
+from service.http.web.views import match_view
+
+router = APIRouter(route_class=WebRoute)
+
+# The outcomes a consultant records from the stilling page (withdrawn stays an API/case-system action).
+UI_OUTCOMES = ("contacted", "praktik", "hired", "rejected")
+REASON_REQUIRED = "Skriv en begrundelse, når forslaget afvises."
+
+FIELD_LABELS = {
+    "title": "Titel", "jobcenter": "Jobcenter", "max_people": "Højst antal personer",
+    "min_hours": "Mindst timer pr. person", "status": "Status", "employer_name": "Virksomhedens navn",
+    "employer_size": "Størrelse", "employer_sector": "Sektor",
+    "employer_max": "Højst antal fleksjobbere hos virksomheden", "tasks": "Opgaver",
+}
+TASK_FIELD_LABELS = {"title": "titel", "description": "beskrivelse", "hours": "timer pr. uge",
+                     "lifting_kg": "løft (kg)", "competences": "kompetencer", "days": "ugedage",
+                     "demands": "krav i opgaven"}
+
+
+@router.get("/", name="web_home", include_in_schema=False)
+def home() -> Response:
+    return RedirectResponse("/stillinger", status_code=303)
+
+
+@router.get("/stillinger", name="web_positions")
+def position_list(request: Request, q: str = "", status: str = "open",
+                  principal: Principal = Depends(web_principal), session: Session = Depends(db_session)) -> Response:
+    query = (select(orm.Position).join(orm.Position.employer)
+             .where(orm.Position.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
+             .order_by(orm.Position.title, orm.Position.id))
+    if status in POSITION_STATUSES:
+        query = query.where(orm.Position.status == status)
+    else:
+        status = "alle"
+    if q.strip():
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(or_(func.lower(orm.Position.title).like(pattern),
+                                func.lower(orm.Employer.name).like(pattern), func.lower(orm.Position.id).like(pattern)))
+    positions = list(session.scalars(query).unique())
+    runs = _current_runs(session, [p.id for p in positions])
+    rows = [{"position": p, "hours": sum(t.hours_per_week for t in p.tasks), "run": runs.get(p.id)} for p in positions]
+    return render(request, "positions.html", {"rows": rows, "q": q, "status": status, "nav": "stillinger",
+                                               "status_options": {"alle": "Alle", **STATUS_LABELS}})
+
+
+def _current_runs(session: Session, position_ids: list[str]) -> dict[str, dict]:
+    """Per position: when it was last matched and the best coverage of its proposals."""
+    if not position_ids:
+        return {}
+    out: dict[str, dict] = {}
+    rows = session.execute(select(orm.MatchRun.position_id, orm.MatchRun.created_at, orm.MatchRun.id)
+                           .where(orm.MatchRun.position_id.in_(position_ids), orm.MatchRun.current.is_(True)))
+    for position_id, created_at, run_id in rows:
+        best = session.execute(select(func.max(orm.Proposal.hours_covered), func.max(orm.Proposal.hours_requested))
+                               .where(orm.Proposal.match_run_id == run_id)).one()
+        out[position_id] = {"created_at": created_at, "covered": best[0], "requested": best[1]}
+    return out
+
+
+# ---- create and edit ----------------------------------------------------------------------------------
+
+
+def _jobcenter_choices(principal: Principal, session: Session) -> dict[str, str] | None:
+    """A jobcentre field only for users with several jobcentres (or admin); a consultant has exactly one."""
+    if not principal.is_admin and len(principal.jobcenters) == 1:
+        return None
+    names = sorted(principal.jobcenters) if not principal.is_admin else sorted(
+        session.scalars(select(orm.Jobcenter.name)))
+    return {name: name for name in names}
+
+
+def _form_page(request: Request, form: forms.PositionForm, *, editing: bool, principal: Principal,
+               session: Session, status_code: int = 200) -> Response:
+    labels = dict(FIELD_LABELS)
+    for number, task in enumerate(form.tasks, start=1):
+        for key, text in TASK_FIELD_LABELS.items():
+            labels[task.prefix() + key] = f"Opgave {number}, {text}"
+    position_id = form.position_id
+    context = {
+        "form": form, "editing": editing, "field_labels": labels, "sizes": forms.EMPLOYER_SIZES,
+        "sectors": forms.EMPLOYER_SECTORS, "jobcenter_choices": _jobcenter_choices(principal, session),
+        "heading": f"Rediger stilling: {form.title}" if editing else "Ny stilling",
+        "action": request.url_for("web_position_update", position_id=position_id) if editing
+        else request.url_for("web_position_create"),
+        "cancel_url": request.url_for("web_position", position_id=position_id) if editing
+        else request.url_for("web_positions"),
+        "nav": None if editing else "ny",
+    }
+    return render(request, "position_form.html", context, status_code=status_code)
+
+
+@router.get("/stillinger/ny", name="web_position_new")
+def position_new(request: Request, principal: Principal = Depends(web_principal),
+                 session: Session = Depends(db_session)) -> Response:
+    form = forms.PositionForm()
+    form.add_blank_slots(forms.BLANK_TASK_SLOTS_NEW)
+    return _form_page(request, form, editing=False, principal=principal, session=session)
+
+
+@router.post("/stillinger/ny", name="web_position_create", dependencies=[Depends(require_csrf)])
+async def position_create(request: Request, principal: Principal = Depends(web_principal),
+                          session: Session = Depends(db_session)) -> Response:
+    data = await request.form()
+    form = forms.form_from_post(data)
+    form.position_id = ""  # a new stilling always gets a fresh id: a posted id must not overwrite another
+    return _save(request, form, data.get("action"), editing=False, principal=principal, session=session)
+
+
+@router.get("/stillinger/{position_id}/rediger", name="web_position_edit")
+def position_edit(request: Request, position_id: str, principal: Principal = Depends(web_principal),
+                  session: Session = Depends(db_session)) -> Response:
+    row = position_or_404(session, principal, position_id)
+    form = forms.form_from_position(store.position_to_schema(row), status=row.status)
+    form.add_blank_slots(forms.BLANK_TASK_SLOTS_EDIT)
+    return _form_page(request, form, editing=True, principal=principal, session=session)
+
+
+@router.post("/stillinger/{position_id}/rediger", name="web_position_update", dependencies=[Depends(require_csrf)])
+async def position_update(request: Request, position_id: str, principal: Principal = Depends(web_principal),
+                          session: Session = Depends(db_session)) -> Response:
+    row = position_or_404(session, principal, position_id)
+    data = await request.form()
+    form = forms.form_from_post(data)
+    form.position_id = row.id
+    form.employer_id = row.employer_id  # the employer stays the stored one; its details may change
+    if not _jobcenter_choices(principal, session):
+        form.jobcenter = row.jobcenter.name
+    return _save(request, form, data.get("action"), editing=True, principal=principal, session=session)
+
+
+def _save(request: Request, form: forms.PositionForm, action: object, *, editing: bool, principal: Principal,
+          session: Session) -> Response:
+    if action == "add_task":
+        form.add_blank_slots(1)
+        return _form_page(request, form, editing=editing, principal=principal, session=session)
+    jobcenter = principal.target_jobcenter(form.jobcenter or None)
+    if jobcenter is None:
+        form.errors["jobcenter"] = "Vælg et jobcenter, du har adgang til."
+    form.jobcenter = jobcenter or form.jobcenter
+    if form.status not in POSITION_STATUSES:
+        form.errors["status"] = "Vælg en gyldig status."
+    errors_before = dict(form.errors)
+    position = forms.validate(form)
+    form.errors = {**errors_before, **form.errors}
+    if position is None or form.errors:
+        return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
+    if not editing and session.get(orm.Employer, position.employer.id) is not None:
+        form.errors["employer_name"] = "Virksomheds-id'et findes allerede; prøv at gemme igen."
+        return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
+    store.upsert_position(session, position, jobcenter, status=form.status)
+    session.commit()
+    flash(request, "ok", "Stillingen er gemt." if editing else "Stillingen er oprettet.")
+    return RedirectResponse(request.url_for("web_position", position_id=position.id), status_code=303)
+
+
+# ---- detail, matching and outcomes --------------------------------------------------------------------
+
+
+def _detail_page(request: Request, row: orm.Position, principal: Principal, session: Session, *,
+                 outcome_errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    position = store.position_to_schema(row)
+    run = store.current_match_run(session, row.id)
+    view = None
+    if run is not None:
+        ids = {r["candidate_id"] for r in run.response.get("ranking", [])}
+        ids |= {p["candidate_id"] for prop in run.response.get("proposals", []) for p in prop["people"]}
+        citizens = citizens_by_id(session, principal, ids, endpoint=f"GET /stillinger/{row.id}")
+        view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
+    context = {
+        "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
+        "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
+    }
+    return render(request, "position_detail.html", context, status_code=status_code)
+
+
+@router.get("/stillinger/{position_id}", name="web_position")
+def position_detail(request: Request, position_id: str, principal: Principal = Depends(web_principal),
+                    session: Session = Depends(db_session)) -> Response:
+    row = position_or_404(session, principal, position_id)
+    response = _detail_page(request, row, principal, session)
+    session.commit()  # the audit entries of the citizens shown
+    return response
+
+
+@router.post("/stillinger/{position_id}/match", name="web_position_match", dependencies=[Depends(require_csrf)])
+def position_match(request: Request, position_id: str, principal: Principal = Depends(web_principal),
+                   session: Session = Depends(db_session)) -> Response:
+    row = position_or_404(session, principal, position_id)
+    try:
+        response = match_position(request, session, principal, row)
+    except PositionNotOpen as exc:
+        flash(request, "error", f"{exc} Sæt status til Åben for at finde kandidater.")
+        return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
+    try:
+        session.commit()
+    except IntegrityError:  # another run for the same position was stored at the same moment
+        session.rollback()
+        flash(request, "error", "En anden matchning af stillingen blev gemt samtidig. Prøv igen.")
+        return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
+    flash(request, "ok", f"Matchningen er kørt: {len(response.ranking)} kandidater passer, "
+                         f"{len(response.proposals)} forslag.")
+    return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
+
+
+@router.post("/forslag/{proposal_id}/udfald", name="web_proposal_outcome", dependencies=[Depends(require_csrf)])
+async def proposal_outcome(request: Request, proposal_id: str, principal: Principal = Depends(web_principal),
+                           session: Session = Depends(db_session)) -> Response:
+    proposal, row = proposal_or_404(session, principal, proposal_id)
+    data = await request.form()
+    outcome = str(data.get("outcome") or "")
+    reason = str(data.get("reason") or "").strip()
+    if outcome not in UI_OUTCOMES:
+        return _detail_page(request, row, principal, session, status_code=422,
+                            outcome_errors={proposal.id: "Vælg et gyldigt udfald."})
+    if outcome == "rejected" and not reason:
+        return _detail_page(request, row, principal, session, status_code=422,
+                            outcome_errors={proposal.id: REASON_REQUIRED})
+    store.record_proposal_outcome(session, proposal.id, outcome, actor=principal.actor, reason=reason or None)
+    session.commit()
+    flash(request, "ok", f"Udfald registreret: {OUTCOME_LABELS[outcome]}.")
+    url = request.url_for("web_position", position_id=row.id)
+    return RedirectResponse(f"{url}#forslag-{proposal.id}", status_code=303)

@@ -1,0 +1,99 @@
+"""Jinja2 environment of the consultant UI: templates, Danish labels as globals, and the one render helper
+every page uses (it adds the CSRF token, the logged-in user and no-cache/security headers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
+from service.http.web.csrf import csrf_token
+from service.http.web.flash import pop_flashes
+
+WEB_DIR = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+
+# Pages hold citizen data and run on shared municipal PCs: never cache them, never frame them.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Inline style attributes draw the proposal bars; no script is needed anywhere.
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; "
+                               "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+STATUS_LABELS = {"open": "Åben", "filled": "Besat", "closed": "Lukket", "draft": "Kladde"}
+OUTCOME_LABELS = {
+    "proposed": "Foreslået", "contacted": "Kontaktet", "praktik": "Praktik", "hired": "Ansat",
+    "rejected": "Afvist", "withdrawn": "Trukket tilbage",
+}
+CITIZEN_STATUS_LABELS = {
+    "available": "Til rådighed", "sick_leave": "Sygemeldt", "in_praktik": "I praktik", "employed": "I job",
+    "assessment": "Under afklaring", "inactive": "Inaktiv",
+}
+CAPACITY_BASIS_LABELS = {"estimated": "estimeret", "measured": "målt"}
+SEVERITY_LABELS = {"hard": "centralt", "soft": "mindre centralt"}
+EXCLUSION_LABELS = {
+    "restriction_conflict": "Skånehensyn", "missing_licence": "Kørekort mangler", "no_common_days": "Ingen fælles dage",
+    "too_far": "For langt væk", "no_capacity": "For få timer", "unavailable": "Ikke til rådighed",
+}
+COMPONENT_LABELS = {"competence": "Kompetencer", "hours": "Timer", "distance": "Afstand", "wishes": "Ønsker",
+                    "urgency": "Prioritet (ledighedsydelse)"}
+PROPOSAL_KIND_LABELS = {"single": "Én person", "split": "Delt stilling"}
+
+
+def demand_choices() -> list[tuple[str, str]]:
+    """The yes/no task demands as (name, Danish label), catalogue order; lifting is a number field."""
+    catalogue = load_catalogue()
+    return [(spec.demand, spec.demand_label) for spec in catalogue.restrictions.values()
+            if spec.demand != NUMERIC_DEMAND]
+
+
+def restriction_label(code: str) -> str:
+    spec = load_catalogue().restrictions.get(code)
+    return spec.label if spec else code
+
+
+def days_text(days: list[str] | None) -> str:
+    if not days:
+        return "alle dage"
+    return ", ".join(DAY_LABELS[d] for d in days)
+
+
+def hours_text(hours: int | float) -> str:
+    hours = int(hours)
+    return f"{hours} time" if hours == 1 else f"{hours} timer"
+
+
+def percent(part: float, whole: float) -> str:
+    """A CSS width in percent, never above 100 or below 0 (bars must stay inside their track)."""
+    if whole <= 0:
+        return "0%"
+    return f"{max(0.0, min(100.0, 100.0 * part / whole)):.1f}%"
+
+
+env = templates.env
+env.globals.update(
+    DAYS=DAYS, DAY_LABELS=DAY_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
+    CITIZEN_STATUS_LABELS=CITIZEN_STATUS_LABELS, CAPACITY_BASIS_LABELS=CAPACITY_BASIS_LABELS,
+    SEVERITY_LABELS=SEVERITY_LABELS, EXCLUSION_LABELS=EXCLUSION_LABELS, COMPONENT_LABELS=COMPONENT_LABELS,
+    PROPOSAL_KIND_LABELS=PROPOSAL_KIND_LABELS, demand_choices=demand_choices, restriction_label=restriction_label,
+    days_text=days_text, hours_text=hours_text, percent=percent,
+)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    context = dict(context or {})
+    context.setdefault("user", getattr(request.state, "web_user", None))
+    context["csrf_token"] = csrf_token(request)
+    context["flashes"] = pop_flashes(request)
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    return response
