@@ -1,7 +1,7 @@
 """Database connection, sessions and schema migrations.
 
-SQLite (a file under ./var/) is the embedded default; `FLEKSMATCH_DATABASE_URL` selects PostgreSQL
-(`postgresql+psycopg://…`). The schema is created and changed only by the Alembic migrations in
+SQLite (a file under ./var/) is the embedded default; `FLEKSMATCH_DATABASE_URL` (models.settings) selects
+PostgreSQL (`postgresql+psycopg://…`). The schema is created and changed only by the Alembic migrations in
 models/migrations, which are configured here in code so no alembic.ini is needed. To write a new
 migration: `python -c "from alembic import command; from models.db import alembic_config;
 command.revision(alembic_config(), autogenerate=True, message='...')"` against an up-to-date database.
@@ -9,7 +9,6 @@ command.revision(alembic_config(), autogenerate=True, message='...')"` against a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,11 +18,11 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.settings import load_settings
+
 if TYPE_CHECKING:  # Alembic is imported only when migrating: the API and matcher start faster without it.
     from alembic.config import Config
 
-ENV_VAR = "FLEKSMATCH_DATABASE_URL"
-DEFAULT_URL = "sqlite:///var/fleksmatch.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How long a SQLite writer waits for another writer's lock before giving up (seconds).
 SQLITE_BUSY_TIMEOUT = 30
@@ -31,7 +30,7 @@ SQLITE_BUSY_TIMEOUT = 30
 
 def database_url(redact: bool = False) -> str:
     """The configured database URL; with `redact`, any password is masked (for printing)."""
-    url = normalise_url(os.environ.get(ENV_VAR) or DEFAULT_URL)
+    url = normalise_url(load_settings().database_url)
     return url.render_as_string(hide_password=redact)
 
 
@@ -114,6 +113,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def upgrade_database(url: str | URL | None = None, revision: str = "head") -> None:
     """Bring the database schema to `revision` (default the newest), atomically."""
     from alembic import command
@@ -138,6 +144,6 @@ def _run_migration(url: str | URL | None, run: Callable[[Config], None]) -> None
 
 
 __all__ = [
-    "DEFAULT_URL", "ENV_VAR", "alembic_config", "database_url", "downgrade_database", "make_engine",
+    "alembic_config", "database_url", "downgrade_database", "head_revision", "make_engine",
     "normalise_url", "session_factory", "session_scope", "upgrade_database",
 ]

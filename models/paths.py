@@ -1,7 +1,7 @@
-"""Where the bundled data lives. Overridable so an installed copy can point at its own data folder."""
+"""Where the bundled data lives (FLEKSMATCH_DATA_DIR, see models.settings)."""
 
-import os
-from pathlib import Path
+from models.settings import REPO_ROOT, load_settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("FLEKSMATCH_DATA_DIR", REPO_ROOT / "data"))
+DATA_DIR = load_settings().data_dir
+
+__all__ = ["DATA_DIR", "REPO_ROOT"]

@@ -16,7 +16,6 @@ SQLite tests get a copy of one migrated file.
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine, normalise_url, session_factory, upgrade_database
 from models.orm import Base
+from models.settings import load_settings
 
 PG_ENV = "FLEKSMATCH_TEST_DATABASE_URL"
 BACKENDS = [
@@ -56,7 +56,7 @@ def _fresh_sqlite(tmp_path: Path, template: Path | None) -> str:
 @contextmanager
 def _postgres_schema() -> Iterator[str]:
     """A URL whose search_path is a new, empty schema; the schema is dropped on exit."""
-    base = os.environ.get(PG_ENV)
+    base = load_settings().test_database_url
     if not base:
         pytest.skip(f"PostgreSQL-test springes over: {PG_ENV} er ikke sat")
     schema = f"fm_{uuid.uuid4().hex[:8]}"

@@ -4,6 +4,7 @@ matching outside the write lock, and the group-committed audit log."""
 
 from __future__ import annotations
 
+import pickle
 import threading
 
 import pytest
@@ -12,15 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
-import service.http.api.positions as positions_api
+import service.core.matching as matching
 import service.http.server as server
 from api_support import citizen_body, position_body
 from models import orm
-from models.db import make_engine, session_factory, session_scope
-from service.http.app import create_app
+from models.db import head_revision, make_engine, session_factory, session_scope
+from service.cli import app as cli
 from service.core.audit import _rows, audit_writer
 from service.core.auth.principal import Principal
-from service.cli import app as cli
+from service.http.app import create_app
 
 
 @pytest.fixture
@@ -54,19 +55,24 @@ def test_serve_passes_workers_and_defaults_to_the_cpu_cores(monkeypatch):
 
 def test_run_server_migrates_once_and_hands_the_database_and_one_secret_to_the_workers(monkeypatch, tmp_path):
     seen = {}
-    monkeypatch.setattr(server.uvicorn, "run", lambda target, **kwargs: seen.update(target=target, **kwargs))
-    monkeypatch.setenv("FLEKSMATCH_SECRET_KEY", "")  # so that teardown removes what run_server sets
-    monkeypatch.delenv("FLEKSMATCH_SECRET_KEY")
+    monkeypatch.setattr(server, "serve", lambda config: seen.update(config=config))
+    monkeypatch.delenv("FLEKSMATCH_SECRET_KEY", raising=False)
     monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", "sqlite:///unused.sqlite3")
     url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     server.run_server(port=8124, database_url=url, workers=2)
-    assert seen["target"] == "service.http.server:worker_app" and seen["factory"] is True and seen["workers"] == 2
-    assert server.os.environ["FLEKSMATCH_DATABASE_URL"] == url
-    assert len(server.os.environ["FLEKSMATCH_SECRET_KEY"]) >= 32  # one key, so logins hold on every worker
+    config = seen["config"]
+    assert config.factory is True and config.workers == 2 and config.port == 8124
+    assert config.app.func is server.worker_app
+    settings = config.app.args[0]
+    assert settings.database_url == url  # handed over in the settings, not in the environment
+    assert server.os.environ["FLEKSMATCH_DATABASE_URL"] == "sqlite:///unused.sqlite3"
+    assert "FLEKSMATCH_SECRET_KEY" not in server.os.environ
+    assert len(settings.secret_key.get_secret_value()) >= 32  # one key, so logins hold on every worker
+    assert pickle.loads(pickle.dumps(config.app)).args[0] == settings  # survives the spawn into a worker
     engine = make_engine(url)
     try:
         with engine.connect() as connection:  # migrated by the parent, before any worker starts
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
     finally:
         engine.dispose()
 
@@ -167,7 +173,7 @@ def test_every_proposals_read_is_audited_even_when_the_answer_is_reused(api):
 
 def test_a_position_changed_while_it_was_matched_is_matched_again(api, monkeypatch):
     h = api.as_("a")
-    real = positions_api.compute_match
+    real = matching.compute_match
     titles = []
 
     def compute_while_someone_edits(session, row, **kwargs):
@@ -178,7 +184,7 @@ def test_a_position_changed_while_it_was_matched_is_matched_again(api, monkeypat
                              headers=h).status_code == 200
         return real(session, row, **kwargs)
 
-    monkeypatch.setattr(positions_api, "compute_match", compute_while_someone_edits)
+    monkeypatch.setattr(matching, "compute_match", compute_while_someone_edits)
     answer = api.client.post("/api/v1/positions/S-A/proposals", headers=h)
     assert answer.status_code == 201, answer.text
     assert titles == ["Rengøring og kantine", "Ny titel"]  # the stored run was computed on the new data

@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
-from models.db import database_url as database_url_configured
 from models.db import make_engine, normalise_url, session_factory
+from models.settings import Settings, load_settings
+from service.core.jobs import RematchRunner
+from service.core.pool_cache import PoolCache
 from service.http.api import audit, citizens, employers, health, jobs, match, positions, proposals
 from service.http.api.common import API_PREFIX
 from service.http.limits import MAX_BODY_BYTES, BodySizeLimit
-from service.core.pool_cache import PoolCache
-from service.core.jobs import RematchRunner
 from service.http.problems import ProblemDetails, install_problem_handlers
 from service.http.web import install as install_web_ui
 
@@ -60,12 +60,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
-    """The app on `database_url` (default: the configured database). The schema must be migrated already
-    (`fleksmatch db upgrade`; `run_server` does it)."""
+def create_app(database_url: str | None = None, *, settings: Settings | None = None) -> FastAPI:
+    """The app with `settings` (default: from the environment), on `database_url` when given. The schema
+    must be migrated already (`fleksmatch db upgrade`; `run_server` does it)."""
+    settings = settings or load_settings()
+    if database_url is not None:
+        settings = settings.model_copy(update={"database_url": database_url})
     app = FastAPI(title="FleksMatch API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
                   lifespan=_lifespan)
-    engine = make_engine(database_url, **_pool_options(database_url))
+    app.state.settings = settings
+    engine = make_engine(settings.database_url, **_pool_options(settings.database_url))
     app.state.engine = engine
     # Requests that may write use this view of the engine: on SQLite their transactions take the write
     # lock when they begin (models.db), so concurrent writers queue instead of failing.
@@ -78,15 +82,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for area in (health, match, citizens, employers, positions, proposals, jobs, audit):
         app.include_router(area.router, prefix=API_PREFIX)
     _register_problem_schema(app)
-    install_web_ui(app)
+    install_web_ui(app, settings)
     return app
 
 
-def _pool_options(database_url: str | None) -> dict:
+def _pool_options(database_url: str) -> dict:
     """Somewhat more pooled connections than worker threads (sessions are closed on the event loop, after
     the thread is free), but few enough that several server workers stay well inside PostgreSQL's default
     max_connections (100); in-memory SQLite has no pool."""
-    url = normalise_url(database_url or database_url_configured())
+    url = normalise_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return {}
     return {"pool_size": 12, "max_overflow": 8, "pool_timeout": 60}

@@ -1,26 +1,26 @@
 """`fleksmatch serve`: migrate the database and recover interrupted jobs once, then run uvicorn with several
 worker processes.
 
-Each worker builds its own app (engine, caches, rematch runner) from the environment with `worker_app`; the
-parent hands the database URL over in FLEKSMATCH_DATABASE_URL. Everything the workers must agree on lives in
-the database: the caches validate against it on every use, and the one-rematch-per-jobcentre rule is a
-unique index (migration 0002). A rematch runs as a thread of the worker that accepted it.
+Each worker builds its own app (engine, caches, rematch runner) with `worker_app` from the Settings object
+the parent hands it (pickled into the spawned process), so the parent never edits the environment to pass
+configuration on. Everything the workers must agree on lives in the database: the caches validate against
+it on every use, and the one-rematch-per-jobcentre rule is a unique index (migration 0002). Without a
+configured secret key the parent draws one random key for all its workers, so a login holds on every worker
+until the server restarts.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
+from functools import partial
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
-from models.db import ENV_VAR, make_engine, session_factory, upgrade_database
-from models.db import database_url as configured_database_url
+from models.db import make_engine, session_factory, upgrade_database
+from models.settings import Settings, load_settings
 from service.core.jobs import recover_interrupted_jobs
-
-log = logging.getLogger("fleksmatch.server")
 
 
 def default_workers() -> int:
@@ -33,42 +33,47 @@ def default_workers() -> int:
 
 
 def run_server(host: str = "127.0.0.1", port: int = 8000, database_url: str | None = None,
-               workers: int | None = None) -> None:
+               workers: int | None = None, settings: Settings | None = None) -> None:
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError("der skal være mindst én arbejdsproces (--workers)")
-    url = database_url or configured_database_url()
-    upgrade_database(url)
-    engine = make_engine(url)
+    settings = worker_settings(settings or load_settings(), database_url)
+    upgrade_database(settings.database_url)
+    engine = make_engine(settings.database_url)
     try:
         recover_interrupted_jobs(session_factory(engine))
     finally:
         engine.dispose()
-    os.environ[ENV_VAR] = url
-    if workers > 1:
-        _share_secret_key()
     # Our own handlers answer every error; uvicorn's access log stays on for operations.
-    uvicorn.run("service.http.server:worker_app", factory=True, host=host, port=port, workers=workers,
-                server_header=False, proxy_headers=False)
+    serve(uvicorn.Config(partial(worker_app, settings), factory=True, host=host, port=port, workers=workers,
+                         server_header=False, proxy_headers=False))
 
 
-def worker_app() -> FastAPI:
+def worker_settings(settings: Settings, database_url: str | None = None) -> Settings:
+    """What every worker runs with: the given database, and one secret key shared by all of them."""
+    if database_url is not None:
+        settings = settings.model_copy(update={"database_url": database_url})
+    if settings.secret_key is None:
+        from service.http.web import random_secret_key
+
+        settings = settings.with_secret_key(random_secret_key())
+    return settings
+
+
+def serve(config: uvicorn.Config) -> None:
+    """Run uvicorn on `config`: one process, or a supervisor of `config.workers` spawned processes that
+    share the parent's socket (what `uvicorn.run` does, without requiring the app as an import string)."""
+    if config.workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    else:
+        uvicorn.Server(config).run()
+
+
+def worker_app(settings: Settings) -> FastAPI:
     """The app of one worker process, on the database the parent migrated."""
     from service.http.app import create_app
 
-    return create_app()
+    return create_app(settings=settings)
 
 
-def _share_secret_key() -> None:
-    """Without a configured key each worker would sign web sessions with its own random one, and a login
-    would hold only on the worker that made it. One random key for all workers of this server keeps the
-    single-process behaviour: logins last until the server restarts."""
-    from service.http.web import SECRET_ENV
-
-    if os.environ.get(SECRET_ENV):
-        return
-    log.warning("%s er ikke sat: sessioner signeres med en tilfældig nøgle og ophører ved genstart.", SECRET_ENV)
-    os.environ[SECRET_ENV] = secrets.token_urlsafe(48)
-
-
-__all__ = ["default_workers", "run_server", "worker_app"]
+__all__ = ["default_workers", "run_server", "serve", "worker_app", "worker_settings"]
