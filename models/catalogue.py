@@ -11,12 +11,10 @@ from functools import lru_cache
 import yaml
 
 from models.paths import DATA_DIR
+from models.vocabulary import Day
 
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS: dict[str, str] = {
-    "mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag",
-    "fri": "fredag", "sat": "lørdag", "sun": "søndag",
-}
+DAYS: tuple[str, ...] = Day.codes()
+DAY_LABELS: dict[str, str] = Day.labels()
 # The one numeric demand; every other demand is a yes/no flag.
 NUMERIC_DEMAND = "lifting_kg"
 # Demands that need a capability on the citizen rather than the absence of a restriction.

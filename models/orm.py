@@ -9,27 +9,19 @@ written by any path, not only through pydantic. Functional restrictions are stor
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    CheckConstraint,
-    DateTime,
-    Dialect,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
+    JSON, BigInteger, CheckConstraint, DateTime, Dialect, ForeignKey, Index, Integer, MetaData, String, Text,
+    UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from models import schemas
+from models.vocabulary import (
+    AuditAction, CapacityBasis, CitizenStatus, CodeSet, EmployerSize, Gender, JobState, MatchSource, PositionStatus,
+    ProposalKind, ProposalStatus, Role, Sector, Severity,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -39,30 +31,20 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-CITIZEN_STATUSES: tuple[str, ...] = get_args(schemas.CitizenStatus)
-CAPACITY_BASES: tuple[str, ...] = get_args(schemas.CapacityBasis)
-SEVERITIES: tuple[str, ...] = get_args(schemas.Severity)
-EMPLOYER_SIZES: tuple[str, ...] = get_args(schemas.EmployerSize)
-SECTORS: tuple[str, ...] = get_args(schemas.Sector)
-PROPOSAL_KINDS: tuple[str, ...] = get_args(schemas.ProposalKind)
-GENDERS: tuple[str, ...] = ("f", "m", "x")
-POSITION_STATUSES: tuple[str, ...] = ("open", "filled", "closed")
-MATCH_SOURCES: tuple[str, ...] = ("api", "rematch", "ui")
-OUTCOMES: tuple[str, ...] = ("contacted", "praktik", "hired", "rejected", "withdrawn")
-PROPOSAL_STATUSES: tuple[str, ...] = ("open", *OUTCOMES)
-ROLES: tuple[str, ...] = ("consultant", "case_system", "admin")
-AUDIT_ACTIONS: tuple[str, ...] = ("read", "create", "update", "delete", "list", "match")
-JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed", "cancelled")
-
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
-    """A named CHECK that `column` holds one of `values`."""
-    allowed = ", ".join(f"'{value}'" for value in values)
-    return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+CODED_COLUMNS: dict[tuple[str, str], type[CodeSet]] = {}
+"""(table, column) → the code set its CHECK constraint enforces; tests compare the migrated database with it."""
+
+
+def one_of(table: str, column: str, code_set: type[CodeSet], *, exclude: tuple[str, ...] = ()) -> CheckConstraint:
+    """A named CHECK that `column` holds one of the set's codes (a migration must follow any change)."""
+    CODED_COLUMNS[(table, column)] = code_set
+    allowed = ", ".join(f"'{code}'" for code in code_set.codes() if code not in exclude)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -115,9 +97,9 @@ class Citizen(Base):
     __table_args__ = (
         CheckConstraint("capacity_hours BETWEEN 1 AND 37", name="capacity_hours"),
         CheckConstraint("ly_months_last_24 BETWEEN 0 AND 24", name="ly_months_last_24"),
-        one_of("capacity_basis", CAPACITY_BASES),
-        one_of("status", CITIZEN_STATUSES),
-        one_of("gender", GENDERS),
+        one_of("citizens", "capacity_basis", CapacityBasis),
+        one_of("citizens", "status", CitizenStatus),
+        one_of("citizens", "gender", Gender),
         Index("ix_citizens_jobcenter_id_active_status", "jobcenter_id", "active", "status"),
     )
 
@@ -159,7 +141,7 @@ class CitizenRestriction(Base):
     __tablename__ = "citizen_restrictions"
     __table_args__ = (
         UniqueConstraint("citizen_id", "code"),
-        one_of("severity", SEVERITIES),
+        one_of("citizen_restrictions", "severity", Severity),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,7 +158,7 @@ class Employer(Base):
     """A virksomhed."""
 
     __tablename__ = "employers"
-    __table_args__ = (one_of("size", EMPLOYER_SIZES), one_of("sector", SECTORS))
+    __table_args__ = (one_of("employers", "size", EmployerSize), one_of("employers", "sector", Sector))
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"), index=True)
@@ -199,7 +181,7 @@ class Position(Base):
 
     __tablename__ = "positions"
     __table_args__ = (
-        one_of("status", POSITION_STATUSES),
+        one_of("positions", "status", PositionStatus),
         CheckConstraint("max_people >= 1", name="max_people"),
         CheckConstraint("min_hours_per_person BETWEEN 1 AND 37", name="min_hours_per_person"),
         Index("ix_positions_jobcenter_id_status", "jobcenter_id", "status"),
@@ -254,7 +236,7 @@ class BatchJob(Base):
     """A batch rematch with its progress. `jobcenter` None means every jobcenter."""
 
     __tablename__ = "batch_jobs"
-    __table_args__ = (one_of("state", JOB_STATES),)
+    __table_args__ = (one_of("batch_jobs", "state", JobState),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     jobcenter: Mapped[str | None] = mapped_column(String(100))
@@ -279,7 +261,7 @@ class MatchRun(Base):
     are kept so outcomes stay attached to the proposals that were actually shown."""
 
     __tablename__ = "match_runs"
-    __table_args__ = (one_of("source", MATCH_SOURCES),)
+    __table_args__ = (one_of("match_runs", "source", MatchSource),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     position_id: Mapped[str] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"), index=True)
@@ -307,8 +289,8 @@ class Proposal(Base):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        one_of("kind", PROPOSAL_KINDS),
-        one_of("status", PROPOSAL_STATUSES),
+        one_of("proposals", "kind", ProposalKind),
+        one_of("proposals", "status", ProposalStatus),
         Index("ix_proposals_position_id_status", "position_id", "status"),
     )
 
@@ -333,7 +315,7 @@ class ProposalEvent(Base):
     """One recorded outcome of a proposal (contacted, praktik, hired, rejected, withdrawn)."""
 
     __tablename__ = "proposal_events"
-    __table_args__ = (one_of("outcome", OUTCOMES),)
+    __table_args__ = (one_of("proposal_events", "outcome", ProposalStatus, exclude=(ProposalStatus.open,)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
@@ -349,7 +331,7 @@ class User(Base):
     """A web-UI login."""
 
     __tablename__ = "users"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("users", "role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -364,7 +346,7 @@ class ApiToken(Base):
     """An API bearer token. Only its sha256 hex digest is stored; the token itself is shown once."""
 
     __tablename__ = "api_tokens"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("api_tokens", "role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
@@ -381,7 +363,7 @@ class AuditEntry(Base):
     the log must outlive a deleted citizen."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (one_of("action", AUDIT_ACTIONS),)
+    __table_args__ = (one_of("audit_entries", "action", AuditAction),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -396,7 +378,5 @@ class AuditEntry(Base):
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "BatchJob", "Citizen", "CitizenRestriction", "Employer", "Jobcenter",
-    "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "utcnow",
-    "AUDIT_ACTIONS", "JOB_STATES", "MATCH_SOURCES", "OUTCOMES", "POSITION_STATUSES", "PROPOSAL_STATUSES",
-    "ROLES",
+    "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "utcnow", "CODED_COLUMNS",
 ]

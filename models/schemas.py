@@ -18,19 +18,22 @@ from pydantic import (
     model_validator,
 )
 
+from models import vocabulary
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
+from models.vocabulary import literal
 
 MAX_WEEKLY_HOURS = 37
 
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Day = literal(vocabulary.Day)
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"\S")]
 Hours = Annotated[int, Field(ge=1, le=MAX_WEEKLY_HOURS)]
-Severity = Literal["hard", "soft"]
-CapacityBasis = Literal["estimated", "measured"]
-CitizenStatus = Literal["available", "sick_leave", "in_praktik", "employed", "assessment", "inactive"]
-EmployerSize = Literal["micro", "small", "medium", "large"]
-Sector = Literal["private", "public", "voluntary"]
-ProposalKind = Literal["single", "split"]
+Severity = literal(vocabulary.Severity)
+CapacityBasis = literal(vocabulary.CapacityBasis)
+CitizenStatus = literal(vocabulary.CitizenStatus)
+EmployerSize = literal(vocabulary.EmployerSize)
+Sector = literal(vocabulary.Sector)
+ProposalKind = literal(vocabulary.ProposalKind)
+Gender = literal(vocabulary.Gender)
 ExclusionCode = Literal[
     "restriction_conflict", "missing_licence", "no_common_days", "too_far", "no_capacity", "unavailable"
 ]
@@ -199,7 +202,7 @@ class Candidate(Contract):
     ly_months_last_24: int = Field(default=0, ge=0, le=24)
     status: CitizenStatus = "available"
     # Fairness monitoring only.
-    gender: Literal["f", "m", "x"] | None = None
+    gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2015)
     origin: str | None = Field(default=None, max_length=100)
     attributes: dict[str, Any] = Field(default_factory=dict, description="Andre personoplysninger til fairness-overvågning")

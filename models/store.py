@@ -16,7 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import orm, schemas
+from models.chunks import chunked
 from models.orm import utcnow
+from models.vocabulary import OUTCOMES, MatchSource, PositionStatus
 
 JobcenterRef = str | orm.Jobcenter
 # Per-session lookups kept in Session.info (strong references; the identity map's are weak).
@@ -165,8 +167,8 @@ def preload_citizens(session: Session, citizen_ids: Iterable[str]) -> int:
     kept: dict[str, orm.Citizen] = session.info.setdefault(_CITIZENS, {})
     session.info.setdefault(_PRELOADED, set()).update(ids)
     with session.no_autoflush:
-        for start in range(0, len(ids), 500):
-            query = select(orm.Citizen).where(orm.Citizen.id.in_(ids[start:start + 500]))
+        for chunk in chunked(ids):
+            query = select(orm.Citizen).where(orm.Citizen.id.in_(chunk))
             kept.update((citizen.id, citizen) for citizen in session.scalars(query).unique())
     return sum(1 for id in ids if id in kept)
 
@@ -215,10 +217,9 @@ def mark_missing_citizens_inactive(session: Session, jobcenter: JobcenterRef, ke
         orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
     missing = sorted(set(active_ids) - set(keep_ids))
     now = utcnow()
-    # Chunks keep the IN list under every backend's bound-parameter limit.
-    for start in range(0, len(missing), 500):
+    for chunk in chunked(missing):
         session.execute(update(orm.Citizen)
-                        .where(orm.Citizen.id.in_(missing[start:start + 500]))
+                        .where(orm.Citizen.id.in_(chunk))
                         .values(active=False, updated_at=now))
     return len(missing)
 
@@ -286,7 +287,7 @@ def _stored_task_values(task: orm.Task) -> dict[str, Any]:
 def upsert_position(session: Session, position: schemas.Position, jobcenter: JobcenterRef, *,
                     status: str = "open", postcode: str | None = None) -> orm.Position:
     """Create or update a position, its employer and its tasks (the given tasks replace the stored ones)."""
-    if status not in orm.POSITION_STATUSES:
+    if status not in PositionStatus.codes():
         raise ValueError(f"ukendt status for stilling: '{status}'")
     center = _jobcenter(session, jobcenter)
     employer = upsert_employer(session, position.employer, center)
@@ -368,7 +369,7 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
     Each proposal gets a row and an id, written back into the stored JSON as `proposal_id`."""
     if response.position_id != position_id:
         raise ValueError(f"svaret gælder stilling '{response.position_id}', ikke '{position_id}'")
-    if source not in orm.MATCH_SOURCES:
+    if source not in MatchSource.codes():
         raise ValueError(f"ukendt kilde til matchkørsel: '{source}'")
     if session.get(orm.Position, position_id) is None:
         raise NotFoundError(f"stillingen '{position_id}' findes ikke")
@@ -399,8 +400,8 @@ def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *,
                             reason: str | None = None) -> orm.ProposalEvent:
     """Append an outcome to a proposal's history and make it the proposal's status. A rejection needs a
     reason: it is what the next match should learn from."""
-    if outcome not in orm.OUTCOMES:
-        raise ValueError(f"ukendt udfald '{outcome}'; gyldige: {', '.join(orm.OUTCOMES)}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"ukendt udfald '{outcome}'; gyldige: {', '.join(OUTCOMES)}")
     reason = reason.strip() if reason else None
     if outcome == "rejected" and not reason:
         raise ValueError("et afslag kræver en begrundelse (reason)")

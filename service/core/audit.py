@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from models import orm
 from models.orm import utcnow
-from service.core.transactions import process_write_lock
+from models.vocabulary import AuditAction
 from service.core.auth.principal import Principal
+from service.core.transactions import process_write_lock
 
 _AUDIT_INSERT = insert(orm.AuditEntry.__table__)
 
@@ -40,7 +41,7 @@ def audit_many(session: Session, principal: Principal, action: str, endpoint: st
 
 def _rows(principal: Principal, action: str, endpoint: str, citizen_ids: Iterable[str | None], *,
           jobcenter: str | None, detail: str | None) -> list[dict]:
-    if action not in orm.AUDIT_ACTIONS:
+    if action not in AuditAction.codes():
         raise ValueError(f"ukendt audit-handling '{action}'")
     now = utcnow()
     return [{"at": now, "actor": principal.actor[:100], "role": principal.role, "citizen_id": citizen_id,

@@ -18,18 +18,44 @@ from typing import Any, Callable, Literal
 from pydantic import ValidationError
 
 from matcher.restriction_text import parse_restrictions
+from models.danish import fold
 from models.errors import danish_errors
 from models.schemas import MAX_WEEKLY_HOURS, Candidate, Location
 from models.taxonomy import location_for_postcode
+from models.vocabulary import CapacityBasis, CitizenStatus, CodeSet
 from service.importer.mapping import ColumnPlan, Mapping, header_key
 from service.importer.readers import SourceTable
 
-STATUS_VALUES = {
-    "ledig": "available", "sygemeldt": "sick_leave", "syg": "sick_leave", "i praktik": "in_praktik",
-    "praktik": "in_praktik", "ansat": "employed", "under afklaring": "assessment", "afklaring": "assessment",
-    "inaktiv": "inactive",
-}
-BASIS_VALUES = {"estimeret": "estimated", "skønnet": "estimated", "målt i praktik": "measured", "målt": "measured"}
+
+@dataclass(frozen=True)
+class Choices:
+    """The words a jobcentre's file may use for the codes of one code set: per code, the words its files
+    write (the first is the one named in error messages), else the code's Danish label; the code itself and
+    its label are always accepted. A code added to the vocabulary is importable without touching this."""
+
+    words: dict[str, str]    # folded word → code
+    allowed: tuple[str, ...]  # one word per code, in vocabulary order
+
+    @classmethod
+    def of(cls, code_set: type[CodeSet], file_words: dict[str, tuple[str, ...]]) -> Choices:
+        words: dict[str, str] = {}
+        allowed = []
+        for member in code_set:
+            spelled = file_words.get(member.value) or (member.label,)
+            allowed.append(fold(spelled[0]))
+            for word in (*spelled, member.label, member.value):
+                words.setdefault(fold(word), member.value)
+        return cls(words, tuple(allowed))
+
+
+STATUS_CHOICES = Choices.of(CitizenStatus, {
+    CitizenStatus.available: ("ledig",), CitizenStatus.sick_leave: ("sygemeldt", "syg"),
+    CitizenStatus.in_praktik: ("i praktik", "praktik"), CitizenStatus.employed: ("ansat",),
+    CitizenStatus.assessment: ("under afklaring", "afklaring"),
+})
+BASIS_CHOICES = Choices.of(CapacityBasis, {
+    CapacityBasis.estimated: ("estimeret", "skønnet"), CapacityBasis.measured: ("målt i praktik", "målt"),
+})
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "sand", "1", "x", "-1"})
 FALSE_WORDS = frozenset({"nej", "n", "no", "false", "falsk", "0"})
 # Candidate fields (pydantic error locations) → the importer field whose column they came from.
@@ -163,16 +189,14 @@ def parse_bool(value: Any) -> bool:
     raise CellError("skal være Ja eller Nej")
 
 
-def parse_choice(value: Any, choices: dict[str, str], allowed: tuple[str, ...], default: str) -> str:
+def parse_choice(value: Any, choices: Choices, default: str) -> str:
     text = cell_text(value)
     if text is None:
         return default
-    key = header_key(text)
-    if key in choices:
-        return choices[key]
-    if key in choices.values():  # the English code itself
-        return key
-    raise CellError(f"har en ukendt værdi; tilladt: {', '.join(allowed)}")
+    code = choices.words.get(fold(text))
+    if code is None:
+        raise CellError(f"har en ukendt værdi; tilladt: {', '.join(choices.allowed)}")
+    return code
 
 
 def parse_postcode(value: Any) -> str | None:
@@ -237,16 +261,12 @@ def location_for(postcode: str) -> Location | None:
 
 # ---- one row ------------------------------------------------------------------------------------------------
 
-STATUS_ALLOWED = ("ledig", "sygemeldt", "i praktik", "ansat", "under afklaring", "inaktiv")
-BASIS_ALLOWED = ("estimeret", "målt i praktik")
-
-
 def parse_status(value: Any) -> str:
-    return parse_choice(value, STATUS_VALUES, STATUS_ALLOWED, "available")
+    return parse_choice(value, STATUS_CHOICES, CitizenStatus.available)
 
 
 def parse_basis(value: Any) -> str:
-    return parse_choice(value, BASIS_VALUES, BASIS_ALLOWED, "estimated")
+    return parse_choice(value, BASIS_CHOICES, CapacityBasis.estimated)
 
 
 @dataclass

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONSULTANT = "consultant"
-CASE_SYSTEM = "case_system"
-ADMIN = "admin"
-ROLES: tuple[str, ...] = (CONSULTANT, CASE_SYSTEM, ADMIN)
+from models.vocabulary import Role
+
+ROLES: tuple[str, ...] = Role.codes()
 
 
 def role_problem(role: str, jobcenters: list[str] | tuple[str, ...]) -> str | None:
@@ -15,9 +14,9 @@ def role_problem(role: str, jobcenters: list[str] | tuple[str, ...]) -> str | No
     one jobcentre; a case-system account to one or more; an admin sees every jobcentre."""
     if role not in ROLES:
         return f"ukendt rolle '{role}'; gyldige roller: {', '.join(ROLES)}"
-    if role == CONSULTANT and len(jobcenters) != 1:
+    if role == Role.consultant and len(jobcenters) != 1:
         return "en konsulent skal høre til præcis ét jobcenter (--jobcenter)"
-    if role == CASE_SYSTEM and not jobcenters:
+    if role == Role.case_system and not jobcenters:
         return "et sagssystem skal have mindst ét jobcenter (--jobcenter)"
     return None
 
@@ -30,7 +29,7 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == ADMIN
+        return self.role == Role.admin
 
     def can_see(self, jobcenter: str | None) -> bool:
         if self.is_admin:
@@ -52,4 +51,4 @@ class Principal:
         return None
 
 
-__all__ = ["ADMIN", "CASE_SYSTEM", "CONSULTANT", "ROLES", "Principal", "role_problem"]
+__all__ = ["ROLES", "Principal", "role_problem"]

@@ -9,13 +9,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from models import vocabulary
 from models.schemas import (
-    Candidate, Employer, Excluded, Explanation, Id, Location, Position, Proposal, RankedCandidate, Task,
+    Candidate, Employer, EmployerSize, Excluded, Explanation, Id, Location, Position, Proposal, ProposalKind,
+    RankedCandidate, Sector, Task,
 )
+from models.vocabulary import literal
 
 Postcode = Field(default=None, pattern=r"^\d{4}$", description="Postnummer (4 cifre)", examples=["8700"])
-PositionStatus = Literal["open", "filled", "closed"]
-Outcome = Literal["contacted", "praktik", "hired", "rejected", "withdrawn"]
+PositionStatus = literal(vocabulary.PositionStatus)
+ProposalStatus = literal(vocabulary.ProposalStatus)
+Outcome = literal(vocabulary.ProposalStatus, exclude=(vocabulary.ProposalStatus.open,))
+JobState = literal(vocabulary.JobState)
 
 TASK_EXAMPLE = {
     "id": "t1", "title": "Rengøring af kontorer", "description": "Gulvvask og aftørring af borde",
@@ -109,8 +114,8 @@ class EmployerIn(BaseModel):
 
     id: Id | None = Field(default=None, description="Skal være lig id'et i adressen, hvis det angives")
     name: str = Field(min_length=1, max_length=200, description="Virksomhedens navn")
-    size: Literal["micro", "small", "medium", "large"] = "small"
-    sector: Literal["private", "public", "voluntary"] = "private"
+    size: EmployerSize = "small"
+    sector: Sector = "private"
     has_fleksjob_experience: bool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50, description="Højst så mange fleksjobbere")
     jobcenter: str | None = Field(default=None, min_length=1, max_length=100)
@@ -170,7 +175,7 @@ class PositionOut(Position):
 
 class StoredProposal(Proposal):
     proposal_id: str = Field(description="Bruges i PATCH /proposals/{proposal_id}")
-    status: Literal["open", "contacted", "praktik", "hired", "rejected", "withdrawn"] = "open"
+    status: ProposalStatus = "open"
 
 
 class StoredMatchResponse(BaseModel):
@@ -229,12 +234,12 @@ class ProposalOut(BaseModel):
     position_id: str
     run_id: str
     current: bool = Field(description="Sand når forslaget hører til stillingens nyeste matchkørsel")
-    kind: Literal["single", "split"]
+    kind: ProposalKind
     people: list[dict[str, Any]]
     hours_covered: int
     hours_requested: int
     rank: int
-    status: Literal["open", "contacted", "praktik", "hired", "rejected", "withdrawn"]
+    status: ProposalStatus
     history: list[ProposalEventOut]
 
 
@@ -282,7 +287,7 @@ class JobAccepted(BaseModel):
                               "status_url": "/api/v1/jobs/5d41402abc4b2a76b9719d911017c592"})
 
     job_id: str
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: JobState
     status_url: str
 
 
@@ -294,7 +299,7 @@ class JobOut(BaseModel):
 
     job_id: str
     jobcenter: str | None
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: JobState
     done: int
     total: int
     created_at: datetime

@@ -18,15 +18,15 @@ from starlette.datastructures import FormData
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.errors import danish_errors
 from models.schemas import Position
+from models.vocabulary import EmployerSize, Sector
 
 # Blank task slots offered under the filled ones (no JavaScript: "Tilføj opgave" re-renders with one more).
 BLANK_TASK_SLOTS_NEW = 2
 BLANK_TASK_SLOTS_EDIT = 1
 MAX_TASK_SLOTS = 30
 
-EMPLOYER_SIZES = {"micro": "Under 10 ansatte", "small": "10–49 ansatte", "medium": "50–249 ansatte",
-                  "large": "250 ansatte eller flere"}
-EMPLOYER_SECTORS = {"private": "Privat", "public": "Offentlig", "voluntary": "Frivillig/forening"}
+EMPLOYER_SIZES = EmployerSize.labels()
+EMPLOYER_SECTORS = Sector.labels()
 
 # Contract field path → form field name (task fields get the slot number in front).
 _POSITION_FIELDS = {

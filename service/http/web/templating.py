@@ -11,6 +11,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
+from models.vocabulary import (
+    CapacityBasis, CitizenStatus, ExclusionCode, PositionStatus, ProposalKind, ProposalStatus, Severity,
+)
 from service.http.web.csrf import csrf_token
 from service.http.web.flash import pop_flashes
 
@@ -29,24 +32,15 @@ SECURITY_HEADERS = {
                                "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 
-STATUS_LABELS = {"open": "Åben", "filled": "Besat", "closed": "Lukket", "draft": "Kladde"}
-OUTCOME_LABELS = {
-    "proposed": "Foreslået", "contacted": "Kontaktet", "praktik": "Praktik", "hired": "Ansat",
-    "rejected": "Afvist", "withdrawn": "Trukket tilbage",
-}
-CITIZEN_STATUS_LABELS = {
-    "available": "Til rådighed", "sick_leave": "Sygemeldt", "in_praktik": "I praktik", "employed": "I job",
-    "assessment": "Under afklaring", "inactive": "Inaktiv",
-}
-CAPACITY_BASIS_LABELS = {"estimated": "estimeret", "measured": "målt"}
-SEVERITY_LABELS = {"hard": "centralt", "soft": "mindre centralt"}
-EXCLUSION_LABELS = {
-    "restriction_conflict": "Skånehensyn", "missing_licence": "Kørekort mangler", "no_common_days": "Ingen fælles dage",
-    "too_far": "For langt væk", "no_capacity": "For få timer", "unavailable": "Ikke til rådighed",
-}
+STATUS_LABELS = PositionStatus.labels()
+OUTCOME_LABELS = ProposalStatus.labels()
+CITIZEN_STATUS_LABELS = CitizenStatus.labels()
+CAPACITY_BASIS_LABELS = CapacityBasis.labels()
+SEVERITY_LABELS = Severity.labels()
+EXCLUSION_LABELS = ExclusionCode.labels()
 COMPONENT_LABELS = {"competence": "Kompetencer", "hours": "Timer", "distance": "Afstand", "wishes": "Ønsker",
                     "urgency": "Prioritet (ledighedsydelse)"}
-PROPOSAL_KIND_LABELS = {"single": "Én person", "split": "Delt stilling"}
+PROPOSAL_KIND_LABELS = ProposalKind.labels()
 
 
 def demand_choices() -> list[tuple[str, str]]:
