@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/fleksmatch demo
 
 test: $(STAMP) system-deps
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

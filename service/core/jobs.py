@@ -23,14 +23,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import orm, store
 from models.db import session_scope
 from models.orm import utcnow
-from service.core.transactions import write_transaction
-from service.http.problems import Problem
+from models.vocabulary import ACTIVE_JOB_STATES
 from service.core.rematch import run_rematch
+from service.core.transactions import write_transaction
 
 log = logging.getLogger("fleksmatch.jobs")
-ACTIVE_STATES = ("queued", "running")
 # Progress is written at most this often (seconds): enough to follow, too rare to contend for the writer.
 PROGRESS_INTERVAL = 0.5
+
+
+class RematchBusy(RuntimeError):
+    """A rematch is already queued or running for the jobcentre; the message is Danish and names it."""
 
 
 class RematchRunner:
@@ -47,14 +50,14 @@ class RematchRunner:
             try:
                 with write_transaction(session):
                     running = session.scalars(select(orm.BatchJob.id).where(
-                        orm.BatchJob.jobcenter == jobcenter, orm.BatchJob.state.in_(ACTIVE_STATES))).first()
+                        orm.BatchJob.jobcenter == jobcenter, orm.BatchJob.state.in_(ACTIVE_JOB_STATES))).first()
                     if running is not None:
-                        raise Problem(409, f"{busy} (kørsel {running}).")
+                        raise RematchBusy(f"{busy} (kørsel {running}).")
                     job = orm.BatchJob(id=store.new_id(), jobcenter=jobcenter, state="queued", done=0, total=0,
                                        created_at=utcnow(), created_by=created_by[:100])
                     session.add(job)
             except IntegrityError:  # another process inserted its job after our check (PostgreSQL)
-                raise Problem(409, f"{busy}.") from None
+                raise RematchBusy(f"{busy}.") from None
             finally:
                 session.close()
         thread = threading.Thread(target=self._run, args=(job.id, jobcenter, created_by), daemon=True,
@@ -101,10 +104,10 @@ def recover_interrupted_jobs(factory: sessionmaker[Session]) -> int:
     """At server start: jobs left queued or running by a process that died are marked failed, so they
     neither block new rematches nor look alive. Their previous proposals were never touched."""
     with session_scope(factory) as session:
-        result = session.execute(update(orm.BatchJob).where(orm.BatchJob.state.in_(ACTIVE_STATES)).values(
+        result = session.execute(update(orm.BatchJob).where(orm.BatchJob.state.in_(ACTIVE_JOB_STATES)).values(
             state="failed", finished_at=utcnow(),
             error="Kørslen blev afbrudt (serveren stoppede); de tidligere forslag gælder stadig."))
         return result.rowcount or 0
 
 
-__all__ = ["RematchRunner", "recover_interrupted_jobs"]
+__all__ = ["RematchBusy", "RematchRunner", "recover_interrupted_jobs"]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 
 from models import orm
+from service.core.jobs import RematchBusy
 from service.http.api.common import API_PREFIX
 from service.http.api.schemas import JobAccepted, JobOut, RematchIn
 from service.http.deps import CurrentPrincipal, DbSession, ScopedJob
@@ -38,7 +39,10 @@ def start_rematch(request: Request, session: DbSession, principal: CurrentPrinci
         raise Problem(422, "Angiv hvilket jobcenter der skal genmatches.",
                       errors=[{"field": "jobcenter", "message": "feltet mangler; din adgang dækker flere jobcentre"}])
     session.commit()  # the runner uses its own sessions
-    job = request.app.state.rematch_runner.start(jobcenter, created_by=principal.actor)
+    try:
+        job = request.app.state.rematch_runner.start(jobcenter, created_by=principal.actor)
+    except RematchBusy as busy:
+        raise Problem(409, str(busy)) from None
     return JobAccepted(job_id=job.id, state=job.state, status_url=f"{API_PREFIX}/jobs/{job.id}")
 
 
