@@ -6,6 +6,8 @@ consultant and the case system always see the same ranking and proposals for the
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import PoolIndex, rank
@@ -14,10 +16,24 @@ from models import orm, store
 from models.schemas import MatchOptions, MatchResponse
 from service.core.audit import audit_many
 from service.core.auth.principal import Principal
+from service.core.pool_cache import PoolCache, citizen_fingerprint
+from service.core.transactions import write_transaction
+
+# A position or its jobcentre's pool that changes while a match is computed is matched again, this often.
+MATCH_ATTEMPTS = 3
 
 
 class PositionNotOpen(ValueError):
     """Only open positions are matched; the message is Danish."""
+
+
+class MatchConflict(RuntimeError):
+    """The match could not be stored because the position or the pool kept changing, or another run was
+    stored at the same moment; the message is Danish and asks to try again."""
+
+
+class PositionGone(LookupError):
+    """The position was deleted or moved out of the caller's jobcentres while it was being matched."""
 
 
 def citizens_in(response: MatchResponse) -> list[str]:
@@ -61,4 +77,45 @@ def store_match(session: Session, principal: Principal, position_row: orm.Positi
     return run
 
 
-__all__ = ["PositionNotOpen", "citizens_in", "compute_match", "match_stored_position", "store_match"]
+_POSITION_STAMP = (select(orm.Position.status, orm.Position.updated_at, orm.Position.jobcenter_id,
+                          orm.Employer.updated_at)
+                   .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
+                   .where(orm.Position.id == bindparam("position_id")))
+
+
+def _stamp(row: orm.Position) -> tuple:
+    """What the position's match depends on, as loaded (compared with _POSITION_STAMP before storing)."""
+    return (row.status, row.updated_at, row.jobcenter_id, row.employer.updated_at)
+
+
+def match_and_store(session: Session, principal: Principal, row: orm.Position, *, cache: PoolCache | None,
+                    options: MatchOptions, source: str, endpoint: str) -> tuple[orm.MatchRun, MatchResponse]:
+    """Match the stored position and store the run, holding the database's write lock only to store it.
+
+    Matching reads only and runs without the write lock; the run is stored only if neither the position
+    nor the pool changed meanwhile, else it is matched again on the new data (MATCH_ATTEMPTS times). Commits.
+    Raises PositionNotOpen, MatchConflict, or PositionGone (deleted or moved away meanwhile)."""
+    for _ in range(MATCH_ATTEMPTS):
+        jobcenter, stamp = row.jobcenter.name, _stamp(row)
+        if cache is not None:
+            pool_version, index = cache.versioned_pool_index(session, jobcenter)
+        else:
+            pool_version, index = citizen_fingerprint(session, jobcenter), None
+        response = compute_match(session, row, index=index, options=options)
+        try:
+            with write_transaction(session):
+                stored_stamp = session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
+                if tuple(stored_stamp or ()) == stamp and citizen_fingerprint(session, jobcenter) == pool_version:
+                    run = store_match(session, principal, row, response, source=source, endpoint=endpoint)
+                    return run, response
+        except IntegrityError:
+            raise MatchConflict("En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None
+        session.expire_all()
+        row = session.get(orm.Position, row.id)
+        if row is None or not principal.can_see(row.jobcenter.name):
+            raise PositionGone("Stillingen findes ikke.")
+    raise MatchConflict("Stillingen eller puljen blev ændret under matchningen; prøv igen.")
+
+
+__all__ = ["MATCH_ATTEMPTS", "MatchConflict", "PositionGone", "PositionNotOpen", "citizens_in", "compute_match",
+           "match_and_store", "match_stored_position", "store_match"]

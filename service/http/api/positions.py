@@ -6,22 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from models import orm, store
 from models.schemas import MatchOptions, Position
+from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
+from service.core.pool_cache import position_version_key
 from service.http.api.common import endpoint_of, invalid, json_response, same_id
-from service.core.pool_cache import citizen_fingerprint, position_version_key
 from service.http.api.schemas import POSITION_EXAMPLE, PositionIn, PositionOut, StoredMatchResponse
-from service.core.transactions import write_transaction
 from service.http.deps import (
-    Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version, load_scoped,
-    reads_before_writing, write_target,
+    Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version,
+    load_scoped, not_found, reads_before_writing, write_target,
 )
-from service.core.matching import PositionNotOpen, compute_match, store_match
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
@@ -91,20 +88,6 @@ def stored_response(run: orm.MatchRun) -> StoredMatchResponse:
                                proposals=proposals)
 
 
-# A position or its jobcentre's pool that changes while a match is computed is matched again, this often.
-MATCH_ATTEMPTS = 3
-
-_POSITION_STAMP = (select(orm.Position.status, orm.Position.updated_at, orm.Position.jobcenter_id,
-                          orm.Employer.updated_at)
-                   .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
-                   .where(orm.Position.id == bindparam("position_id")))
-
-
-def _stamp(row: orm.Position) -> tuple:
-    """What the position's match depends on, as loaded (compared with _POSITION_STAMP before storing)."""
-    return (row.status, row.updated_at, row.jobcenter_id, row.employer.updated_at)
-
-
 @router.post("/positions/{id}/proposals", response_model=StoredMatchResponse, status_code=201,
              summary="Match en gemt stilling mod jobcentrets pulje og gem forslagene",
              responses=problem_responses(401, 404, 409, 422, 500))
@@ -117,27 +100,13 @@ def propose(access: ScopedPositionAccess, request: Request, session: DbSession,
     gem kørslen som stillingens aktuelle. Hvert forslag får et id til PATCH /proposals/{proposal_id}."""
     options = MatchOptions(limit=limit, include_excluded=include_excluded)
     principal, row = access.principal, access.position
-    cache = request.app.state.pool_cache
-    for _ in range(MATCH_ATTEMPTS):
-        # Matching reads only and runs without the write lock; the run is stored only if neither the
-        # position nor the pool changed meanwhile (else it is matched again on the new data).
-        jobcenter, stamp = row.jobcenter.name, _stamp(row)
-        pool_version, index = cache.versioned_pool_index(session, jobcenter)
-        try:
-            response = compute_match(session, row, index=index, options=options)
-        except PositionNotOpen as refused:
-            raise Problem(409, str(refused)) from None
-        try:
-            with write_transaction(session):
-                unchanged = (tuple(session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
-                                   or ()) == stamp and citizen_fingerprint(session, jobcenter) == pool_version)
-                if unchanged:
-                    run = store_match(session, principal, row, response, source="api", endpoint=endpoint_of(request))
-                    out = stored_response(run)
-        except IntegrityError:
-            raise Problem(409, "En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None
-        if unchanged:
-            return json_response(out, status_code=201)
-        session.expire_all()
-        row = load_scoped(session, principal, orm.Position, row.id)
-    raise Problem(409, "Stillingen eller puljen blev ændret under matchningen; prøv igen.")
+    try:
+        run, _ = match_and_store(session, principal, row, cache=request.app.state.pool_cache, options=options,
+                                 source="api", endpoint=endpoint_of(request))
+    except PositionNotOpen as refused:
+        raise Problem(409, str(refused)) from None
+    except MatchConflict as conflict:
+        raise Problem(409, str(conflict)) from None
+    except PositionGone:
+        raise not_found(orm.Position, row.id) from None
+    return json_response(stored_response(run), status_code=201)

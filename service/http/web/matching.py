@@ -8,15 +8,14 @@ from sqlalchemy.orm import Session
 from models import orm
 from models.schemas import MatchOptions, MatchResponse
 from service.core.auth.principal import Principal
-from service.core.matching import match_stored_position
+from service.core.matching import match_and_store
 
 # The ranking a consultant reads (top 10, like the API's default); every exclusion is kept for "Hvorfor ikke".
 UI_OPTIONS = MatchOptions(limit=10, include_excluded=True, proposals=True)
 
 
 def match_position(request: Request, session: Session, principal: Principal, row: orm.Position) -> MatchResponse:
-    cache = getattr(request.app.state, "pool_cache", None)
-    index = cache.pool_index(session, row.jobcenter.name) if cache is not None else None
-    _, response = match_stored_position(session, principal, row, index=index, options=UI_OPTIONS, source="ui",
-                                        endpoint=f"POST /stillinger/{row.id}/match")
+    """Match and store (committed), holding the write lock only to store: see match_and_store."""
+    _, response = match_and_store(session, principal, row, cache=getattr(request.app.state, "pool_cache", None),
+                                  options=UI_OPTIONS, source="ui", endpoint=f"POST /stillinger/{row.id}/match")
     return response

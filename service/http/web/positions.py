@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models import orm, store
-from models.orm import POSITION_STATUSES
-from service.http.deps import get_session as db_session
+from models.vocabulary import PositionStatus, ProposalStatus
 from service.core.auth.principal import Principal
-from service.core.matching import PositionNotOpen
+from service.core.matching import MatchConflict, PositionGone, PositionNotOpen
+from service.http.deps import get_session as db_session
+from service.http.deps import reads_before_writing
+from service.http.problems import Problem
 from service.http.web import forms
 from service.http.web.access import citizens_by_id, position_or_404, proposal_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
@@ -27,7 +28,7 @@ from service.http.web.views import match_view
 router = APIRouter(route_class=WebRoute)
 
 # The outcomes a consultant records from the stilling page (withdrawn stays an API/case-system action).
-UI_OUTCOMES = ("contacted", "praktik", "hired", "rejected")
+UI_OUTCOMES = (ProposalStatus.contacted, ProposalStatus.praktik, ProposalStatus.hired, ProposalStatus.rejected)
 REASON_REQUIRED = "Skriv en begrundelse, når forslaget afvises."
 
 FIELD_LABELS = {
@@ -52,7 +53,7 @@ def position_list(request: Request, q: str = "", status: str = "open",
     query = (select(orm.Position).join(orm.Position.employer)
              .where(orm.Position.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
              .order_by(orm.Position.title, orm.Position.id))
-    if status in POSITION_STATUSES:
+    if status in PositionStatus.codes():
         query = query.where(orm.Position.status == status)
     else:
         status = "alle"
@@ -161,7 +162,7 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
     if jobcenter is None:
         form.errors["jobcenter"] = "Vælg et jobcenter, du har adgang til."
     form.jobcenter = jobcenter or form.jobcenter
-    if form.status not in POSITION_STATUSES:
+    if form.status not in PositionStatus.codes():
         form.errors["status"] = "Vælg en gyldig status."
     errors_before = dict(form.errors)
     position = forms.validate(form)
@@ -207,23 +208,24 @@ def position_detail(request: Request, position_id: str, principal: Principal = D
 
 
 @router.post("/stillinger/{position_id}/match", name="web_position_match", dependencies=[Depends(require_csrf)])
+@reads_before_writing
 def position_match(request: Request, position_id: str, principal: Principal = Depends(web_principal),
                    session: Session = Depends(db_session)) -> Response:
     row = position_or_404(session, principal, position_id)
+    back = RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
     try:
         response = match_position(request, session, principal, row)
     except PositionNotOpen as exc:
         flash(request, "error", f"{exc} Sæt status til Åben for at finde kandidater.")
-        return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
-    try:
-        session.commit()
-    except IntegrityError:  # another run for the same position was stored at the same moment
-        session.rollback()
-        flash(request, "error", "En anden matchning af stillingen blev gemt samtidig. Prøv igen.")
-        return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
+        return back
+    except MatchConflict as exc:
+        flash(request, "error", str(exc))
+        return back
+    except PositionGone:
+        raise Problem(404) from None
     flash(request, "ok", f"Matchningen er kørt: {len(response.ranking)} kandidater passer, "
                          f"{len(response.proposals)} forslag.")
-    return RedirectResponse(request.url_for("web_position", position_id=row.id), status_code=303)
+    return back
 
 
 @router.post("/forslag/{proposal_id}/udfald", name="web_proposal_outcome", dependencies=[Depends(require_csrf)])
