@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from models.danish import fold
 from models.geo_data import (  # noqa: F401  (re-exported: one import place for all bundled data)
     Municipality,
     Postcode,
@@ -70,8 +71,8 @@ class CompetenceTaxonomy:
 
 
 def normalise_surface(text: str) -> str:
-    """How surface forms are compared: lower-cased, whitespace collapsed."""
-    return " ".join(text.lower().split())
+    """How surface forms are compared (models.danish.fold)."""
+    return fold(text)
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from api_support import bearer, citizen_body
 from models import orm
 from models.db import make_engine, session_factory, session_scope
-from service.http.app import create_app
-from service.cli.audit import print_audit_log
 from service.cli.accounts import create_token_command, create_user_command
+from service.cli.audit import print_audit_log
 from service.core.auth.tokens import hash_token
 from service.core.auth.users import authenticate
+from service.http.app import create_app
 
 
 def _console() -> tuple[Console, io.StringIO]:

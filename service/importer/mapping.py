@@ -8,13 +8,13 @@ when nothing matches exactly ("Kompetencer (kommasepareret)" is the column Kompe
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from models.danish import fold
 from service.importer.readers import AccessSource, ExcelSource, ImportFileError, Source
 
 
@@ -47,8 +47,7 @@ _TOP_LEVEL_KEYS = ("table", "sheet", "columns", "values")
 @lru_cache(maxsize=8192)
 def header_key(name: object) -> str:
     """How headers are compared: NFC, case-folded, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", "" if name is None else str(name))
-    return " ".join(text.split()).casefold()
+    return fold("" if name is None else str(name))
 
 
 def _without_description(key: str) -> str:

@@ -14,9 +14,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models import orm
+from models.chunks import chunked
 from service.core.audit import audit_many
-from service.http.deps import load_scoped
 from service.core.auth.principal import Principal
+from service.http.deps import load_scoped
 
 
 def visible_jobcenter_ids(session: Session, principal: Principal) -> Select:
@@ -48,8 +49,8 @@ def citizens_by_id(session: Session, principal: Principal, ids: Iterable[str], *
     if not wanted:
         return {}
     found: dict[str, orm.Citizen] = {}
-    for start in range(0, len(wanted), 500):
-        rows = session.scalars(select(orm.Citizen).where(orm.Citizen.id.in_(wanted[start:start + 500])))
+    for chunk in chunked(wanted):
+        rows = session.scalars(select(orm.Citizen).where(orm.Citizen.id.in_(chunk)))
         found.update({c.id: c for c in rows.unique() if principal.can_see(c.jobcenter.name)})
     for jobcenter in sorted({c.jobcenter.name for c in found.values()}):
         audit_many(session, principal, action, endpoint,

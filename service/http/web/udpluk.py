@@ -17,9 +17,10 @@ from starlette.responses import Response
 from matcher.explain import CV_MARK
 from models import store
 from models.catalogue import LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
+from models.danish import number
 from models.schemas import Candidate, Position, RankedCandidate
-from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
+from service.http.deps import get_session as db_session
 from service.http.web.access import citizens_by_id, position_or_404
 from service.http.web.auth import web_principal
 from service.http.web.errors import WebRoute
@@ -51,10 +52,6 @@ class UdplukCandidate:
     licence_note: str | None
 
 
-def _kg(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
-
-
 def relevant_restrictions(candidate: Candidate, position: Position) -> list[RelevantRestriction]:
     """The candidate's restrictions whose demand at least one of the position's tasks makes."""
     catalogue = load_catalogue()
@@ -65,7 +62,7 @@ def relevant_restrictions(candidate: Candidate, position: Position) -> list[Rele
         if not demanding:
             continue
         if spec.demand == NUMERIC_DEMAND:
-            label = f"Maks. løft {_kg(restriction.value or 0)} kg"
+            label = f"Maks. løft {number(restriction.value or 0)} kg"
             conflicting = [t for t in demanding if t.demands.lifting_kg > (restriction.value or 0)]
         else:
             label = spec.label
@@ -73,7 +70,7 @@ def relevant_restrictions(candidate: Candidate, position: Position) -> list[Rele
         titles = tuple(t.title for t in conflicting)
         if not conflicting:
             heaviest = max(t.demands.lifting_kg for t in demanding)
-            out.append(RelevantRestriction(label, "limit", (), f"Opgaverne kræver løft op til {_kg(heaviest)} kg."))
+            out.append(RelevantRestriction(label, "limit", (), f"Opgaverne kræver løft op til {number(heaviest)} kg."))
         elif restriction.severity == "soft":
             out.append(RelevantRestriction(label, "accommodate", titles,
                                            "Kræver hensyn i: " + ", ".join(titles) + "."))
