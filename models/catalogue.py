@@ -1,6 +1,6 @@
 """The skånehensyn catalogue (data/restrictions.yaml) as typed, immutable lookups.
 
-The catalogue is a fixed contract: codes and demand names come from DESIGN.md. Loaded once per process.
+The catalogue is a fixed contract: codes and demand names come from docs/matching.md. Loaded once per process.
 """
 
 from __future__ import annotations

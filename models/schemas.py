@@ -1,4 +1,4 @@
-"""Pydantic v2 schemas for the matching contract in DESIGN.md.
+"""Pydantic v2 schemas for the matching contract (docs/matching.md).
 
 Field names are a fixed contract (the case system and checks are written against them). Validation
 messages that we write ourselves are Danish; `models.errors` turns pydantic's own messages into Danish

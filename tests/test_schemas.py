@@ -1,4 +1,4 @@
-"""The contract schemas: the DESIGN.md example is accepted as written, bad input is refused with Danish
+"""The contract schemas: the docs/matching.md example is accepted as written, bad input is refused with Danish
 messages that name the field."""
 
 import copy

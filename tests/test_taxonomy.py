@@ -32,7 +32,7 @@ REQUIRED_FAMILIES = (
     "pedel_vedligehold", "have_udearealer", "koersel", "boern_paedagogik", "pleje_omsorg",
     "butik_kundeservice", "haandvaerk", "landbrug_stald", "it",
 )
-# DESIGN.md: restriction code → the task demand it conflicts with.
+# docs/matching.md: restriction code → the task demand it conflicts with.
 DESIGN_RESTRICTIONS = {
     "max_lifting_kg": "lifting_kg", "no_prolonged_standing": "standing", "no_prolonged_sitting": "sitting",
     "no_repetitive_work": "repetitive", "no_food_contact": "food_contact", "no_wet_work": "wet_work",

@@ -1,4 +1,4 @@
-"""The `fleksmatch` command line (DESIGN.md § CLI). Each command delegates to the module that owns the work;
+"""The `fleksmatch` command line (docs/cli.md). Each command delegates to the module that owns the work;
 this file only parses arguments and turns failures into Danish messages and exit codes."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ through any process (other server workers, the CLI) is seen by the next request;
 - one citizen: its `updated_at` (a restriction change bumps it);
 - one position's answer: the position's `updated_at` and jobcentre, its employer's id and `updated_at`;
 - one citizen's proposals: the citizen's `updated_at`, its jobcentre's open-positions fingerprint, `limit`
-  (the ranking is a pure, deterministic function of these: DESIGN.md § The matching contract).
+  (the ranking is a pure, deterministic function of these: docs/matching.md, "Determinism").
 
 Each fingerprint is one prepared aggregate query over the jobcentre's index range, so checking costs a
 fraction of a millisecond.
