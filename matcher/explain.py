@@ -7,6 +7,7 @@ for the candidates shown (the top of the ranking and the excluded), so this modu
 from __future__ import annotations
 
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
+from models.danish import number
 from models.schemas import Accommodation, Candidate, ExclusionReason, Position, Task
 
 DAY_SHORT: dict[str, str] = {
@@ -19,14 +20,6 @@ STATUS_LABELS: dict[str, str] = {
 ESTIMATED_CAPACITY_NOTE = "Arbejdsevne er estimeret: overvej 4 ugers virksomhedspraktik"
 UNKNOWN_DISTANCE_NOTE = "Afstand ukendt: borgerens eller virksomhedens adresse mangler"
 CV_MARK = " (fra cv)"
-
-
-def number(value: float) -> str:
-    """Danish number: whole numbers without decimals, otherwise one decimal with a comma."""
-    rounded = round(float(value), 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
 
 
 def _lower_first(text: str) -> str:
