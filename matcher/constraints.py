@@ -1,6 +1,6 @@
 """Hard constraints: which candidate may never be given which task, vectorised over the pool.
 
-A pair (candidate, task) is infeasible when any of these holds (exclusion codes from DESIGN.md):
+A pair (candidate, task) is infeasible when any of these holds (exclusion codes from docs/matching.md):
   restriction_conflict  a hard restriction meets the demand it conflicts with (catalogue), including
                         lifting_kg above the citizen's hard max_lifting_kg
   missing_licence       the task demands driving and the citizen has no driving licence

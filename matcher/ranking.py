@@ -2,7 +2,7 @@
 
 `evaluate_position` is the vectorised hot path: all candidates × tasks at once, no per-candidate Python.
 `rank` orders by score (descending) then candidate_id and writes Danish explanations only for the `limit`
-shown and for the excluded. `match` is the contract entry point (DESIGN.md § The matching contract).
+shown and for the excluded. `match` is the contract entry point (docs/matching.md).
 """
 
 from __future__ import annotations
