@@ -9,13 +9,10 @@ from __future__ import annotations
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
 from models.schemas import Accommodation, Candidate, ExclusionReason, Position, Task
+from models.vocabulary import CitizenStatus
 
 DAY_SHORT: dict[str, str] = {
     "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn",
-}
-STATUS_LABELS: dict[str, str] = {
-    "sick_leave": "sygemeldt", "in_praktik": "i virksomhedspraktik", "employed": "i job",
-    "assessment": "under afklaring", "inactive": "inaktiv", "available": "ledig",
 }
 ESTIMATED_CAPACITY_NOTE = "Arbejdsevne er estimeret: overvej 4 ugers virksomhedspraktik"
 UNKNOWN_DISTANCE_NOTE = "Afstand ukendt: borgerens eller virksomhedens adresse mangler"
@@ -69,7 +66,7 @@ def candidate_reasons(candidate: Candidate, position: Position, distance_km: flo
     """Reasons that concern the whole position."""
     reasons = []
     if unavailable:
-        status = STATUS_LABELS.get(candidate.status, candidate.status)
+        status = CitizenStatus.label_of(candidate.status).lower()
         reasons.append(ExclusionReason(code="unavailable", detail=f"borgeren er ikke ledig ({status})"))
     if no_capacity:
         reasons.append(ExclusionReason(

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from models import vocabulary
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 
 MAX_WEEKLY_HOURS = 37
@@ -31,9 +32,8 @@ CitizenStatus = Literal["available", "sick_leave", "in_praktik", "employed", "as
 EmployerSize = Literal["micro", "small", "medium", "large"]
 Sector = Literal["private", "public", "voluntary"]
 ProposalKind = Literal["single", "split"]
-ExclusionCode = Literal[
-    "restriction_conflict", "missing_licence", "no_common_days", "too_far", "no_capacity", "unavailable"
-]
+ExclusionCode = vocabulary.literal(vocabulary.ExclusionCode)
+UncoveredReason = vocabulary.literal(vocabulary.UncoveredReason)
 
 
 class Contract(BaseModel):
@@ -311,7 +311,7 @@ class UncoveredTask(Output):
 
     task_id: str
     hours_missing: int
-    reason: Literal["no_feasible_candidate", "capacity_used", "people_limit", "min_hours"]
+    reason: UncoveredReason
     detail: str
 
 
