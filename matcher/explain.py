@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
-from models.schemas import Accommodation, Candidate, ExclusionReason, Position, Task
+from models.schemas import CV_MARK, Accommodation, Candidate, ExclusionReason, Position, Task
 from models.vocabulary import CitizenStatus
 
 DAY_SHORT: dict[str, str] = {
@@ -16,7 +16,6 @@ DAY_SHORT: dict[str, str] = {
 }
 ESTIMATED_CAPACITY_NOTE = "Arbejdsevne er estimeret: overvej 4 ugers virksomhedspraktik"
 UNKNOWN_DISTANCE_NOTE = "Afstand ukendt: borgerens eller virksomhedens adresse mangler"
-CV_MARK = " (fra cv)"
 
 
 def _lower_first(text: str) -> str:

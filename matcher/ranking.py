@@ -23,6 +23,7 @@ from models.schemas import (
     CompetenceMatch, Excluded, Explanation, MatchOptions, MatchRequest, MatchResponse, MissingCompetence,
     Position, Proposal, RankedCandidate,
 )
+from models.vocabulary import EvidenceSource
 
 DECIMALS = 4
 """Every float in a response is rounded to this many decimals: same request, byte-identical response."""
@@ -187,10 +188,10 @@ def _explanation(index: PoolIndex, details: PositionDetails, row: int, best_task
             notes.append(explain.infeasible_task_note(task, _task_reasons(index, details, row, t)))
             continue
         for r in details.task_required[t]:
-            term, similarity = evidence[r]
+            term, similarity, source = evidence[r]
             if similarity >= MATCH_THRESHOLD:
                 matched.append(CompetenceMatch(task_id=task.id, required=details.required_terms[r],
-                                               matched=term, similarity=similarity))
+                                               matched=term, similarity=similarity, source=source))
             else:
                 missing.append(MissingCompetence(task_id=task.id, required=details.required_terms[r]))
         accommodations += explain.accommodations(candidate, task)
@@ -206,11 +207,13 @@ def _explanation(index: PoolIndex, details: PositionDetails, row: int, best_task
                        components=components, notes=notes)
 
 
-def matched_terms(index: PoolIndex, details: PositionDetails, row: int) -> list[tuple[str, float]]:
-    """For every required term r: which of the candidate's terms (or CV phrases) gave their coverage, and
-    how much (the same numbers as `PositionDetails.coverage`)."""
-    best = [("", 0.0)] * len(details.required_terms)
-    for incidence, weight, mark in ((index.competence_incidence, 1.0, ""), (index.cv_incidence, CV_WEIGHT, explain.CV_MARK)):
+def matched_terms(index: PoolIndex, details: PositionDetails, row: int) -> list[tuple[str, float, str]]:
+    """For every required term r: which of the candidate's terms (or CV phrases) gave their coverage, how
+    much (the same numbers as `PositionDetails.coverage`), and whether it came from the CV text."""
+    best = [("", 0.0, EvidenceSource.competence)] * len(details.required_terms)
+    for incidence, weight, source in ((index.competence_incidence, 1.0, EvidenceSource.competence),
+                                      (index.cv_incidence, CV_WEIGHT, EvidenceSource.cv)):
+        mark = explain.CV_MARK if source == EvidenceSource.cv else ""
         columns = incidence.indices[incidence.indptr[row]:incidence.indptr[row + 1]]
         if columns.size == 0 or not best:
             continue
@@ -218,8 +221,8 @@ def matched_terms(index: PoolIndex, details: PositionDetails, row: int) -> list[
         winners = sims.argmax(axis=1)
         for r, j in enumerate(winners.tolist()):
             if sims[r, j] > best[r][1]:
-                best[r] = (index.vocabulary.terms[columns[j]] + mark, float(sims[r, j]))
-    return [(term, round(similarity, DECIMALS)) for term, similarity in best]
+                best[r] = (index.vocabulary.terms[columns[j]] + mark, float(sims[r, j]), source)
+    return [(term, round(similarity, DECIMALS), source) for term, similarity, source in best]
 
 
 def _task_reasons(index: PoolIndex, details: PositionDetails, row: int, t: int):

@@ -214,7 +214,7 @@ def rank_positions(candidate: Candidate | PoolIndex, positions: OpenPositions | 
             for place, k in enumerate(order, start=1)]
 
 
-def _fit(ps: OpenPositions, details: PositionDetails, index: PoolIndex, evidence: list[tuple[str, float]],
+def _fit(ps: OpenPositions, details: PositionDetails, index: PoolIndex, evidence: list[tuple[str, float, str]],
          feasible: np.ndarray, score: np.ndarray, distance: np.ndarray, k: int, place: int,
          offered: int) -> PositionFit:
     position = ps.positions[k]
@@ -228,7 +228,7 @@ def _fit(ps: OpenPositions, details: PositionDetails, index: PoolIndex, evidence
 
 
 def _explanation(position: Position, columns: np.ndarray, details: PositionDetails, index: PoolIndex,
-                 evidence: list[tuple[str, float]], feasible: np.ndarray, best_col: int,
+                 evidence: list[tuple[str, float, str]], feasible: np.ndarray, best_col: int,
                  distance_km: float) -> Explanation:
     """The demand side's explanation for this citizen and this position: only this position's tasks, so
     only restrictions that touch those tasks are mentioned."""
@@ -243,10 +243,10 @@ def _explanation(position: Position, columns: np.ndarray, details: PositionDetai
                 notes.append(explain.infeasible_task_note(task, reasons))
             continue
         for r in details.task_required[col]:
-            term, similarity = evidence[r]
+            term, similarity, source = evidence[r]
             if similarity >= MATCH_THRESHOLD:
                 matched.append(CompetenceMatch(task_id=task.id, required=details.required_terms[r], matched=term,
-                                               similarity=similarity))
+                                               similarity=similarity, source=source))
             else:
                 missing.append(MissingCompetence(task_id=task.id, required=details.required_terms[r]))
         accommodations += explain.accommodations(candidate, task)

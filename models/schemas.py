@@ -34,6 +34,9 @@ Sector = Literal["private", "public", "voluntary"]
 ProposalKind = Literal["single", "split"]
 ExclusionCode = vocabulary.literal(vocabulary.ExclusionCode)
 UncoveredReason = vocabulary.literal(vocabulary.UncoveredReason)
+EvidenceSource = vocabulary.literal(vocabulary.EvidenceSource)
+CV_MARK = f" ({vocabulary.EvidenceSource.cv.label})"
+"""What `CompetenceMatch.matched` ends with when the evidence came from the CV text (display only)."""
 
 
 class Contract(BaseModel):
@@ -247,6 +250,15 @@ class CompetenceMatch(Output):
     required: str
     matched: str
     similarity: float
+    source: EvidenceSource = "competence"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _source_of_stored_matches(cls, data: Any) -> Any:
+        # Responses stored before `source` existed marked CV evidence only by the suffix on `matched`.
+        if isinstance(data, dict) and "source" not in data and str(data.get("matched", "")).endswith(CV_MARK):
+            return {**data, "source": vocabulary.EvidenceSource.cv}
+        return data
 
 
 class MissingCompetence(Output):
