@@ -18,6 +18,7 @@ from matcher.competences import CV_WEIGHT, MATCH_THRESHOLD, competence_model
 from matcher.constraints import Feasibility, TaskArrays, evaluate_constraints
 from matcher.pairs import PairScores
 from matcher.pool_index import PoolIndex
+from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from matcher.split import split_position
 from models.schemas import (
     CompetenceMatch, Excluded, Explanation, MatchOptions, MatchRequest, MatchResponse, MissingCompetence,
@@ -41,9 +42,11 @@ class PositionDetails:
     similarity: np.ndarray                     # [R, V] required term × pool vocabulary
     coverage: np.ndarray                       # [n, R] best evidence per candidate and required term
     components: dict[str, np.ndarray]          # name → [n, T], in scoring.COMPONENTS order
+    weights: Weights
 
 
-def evaluate_position(position: Position, index: PoolIndex) -> tuple[PairScores, PositionDetails]:
+def evaluate_position(position: Position, index: PoolIndex, *,
+                      weights: Weights = DEFAULT_WEIGHTS) -> tuple[PairScores, PositionDetails]:
     """Feasibility and soft score for every candidate of the pool × every task of the position."""
     model = competence_model()
     tasks = TaskArrays.from_position(position)
@@ -57,7 +60,7 @@ def evaluate_position(position: Position, index: PoolIndex) -> tuple[PairScores,
     cv = row_max(similarity, index.cv_incidence, index.cv_entry_rows)
     coverage = np.maximum(strong, CV_WEIGHT * cv)
 
-    n, weights = index.size, scoring.WEIGHTS
+    n = index.size
     competence = np.full((n, len(tasks.task_ids)), weights.no_competence_required)
     for t, columns in enumerate(task_required):
         if columns:
@@ -66,10 +69,10 @@ def evaluate_position(position: Position, index: PoolIndex) -> tuple[PairScores,
         "competence": competence,
         "hours": scoring.hours_fit(tasks.hours[None, :], index.capacity_hours[:, None], weights),
         "distance": np.broadcast_to(scoring.distance_decay(feasibility.distance_km, weights)[:, None], competence.shape),
-        "wishes": _wish_scores(position, index, required, task_required),
+        "wishes": _wish_scores(position, index, required, task_required, weights.wish_related_credit),
         "urgency": np.broadcast_to(scoring.urgency(index.ly_months, weights)[:, None], competence.shape),
     }
-    score = scoring.combine(*(components[name] for name in scoring.COMPONENTS), feasibility.soft_conflicts, weights)
+    score = scoring.combine(components, feasibility.soft_conflicts, weights)
     feasible = feasibility.feasible
     pairs = PairScores(
         candidate_ids=index.candidate_ids,
@@ -79,7 +82,7 @@ def evaluate_position(position: Position, index: PoolIndex) -> tuple[PairScores,
         capacity_hours=index.capacity_hours,
     )
     details = PositionDetails(position, tasks, feasibility, required_terms, task_required, similarity, coverage,
-                              components)
+                              components, weights)
     return pairs, details
 
 
@@ -120,10 +123,9 @@ def _task_families(position: Position, required, task_required) -> list[list[int
     return families
 
 
-def _wish_scores(position: Position, index: PoolIndex, required, task_required) -> np.ndarray:
+def _wish_scores(position: Position, index: PoolIndex, required, task_required, credit: float) -> np.ndarray:
     model = competence_model()
     task_families = _task_families(position, required, task_required)
-    credit = scoring.WEIGHTS.wish_related_credit
     affinity = np.array([[model.family_affinity([f], fams, credit) for fams in task_families]
                          for f in range(len(model.family_ids))]).reshape(len(model.family_ids), len(task_families))
     return row_max(affinity.T, index.wish_families)
@@ -133,11 +135,12 @@ def _wish_scores(position: Position, index: PoolIndex, required, task_required) 
 
 
 def rank(request_or_position: MatchRequest | Position | dict[str, Any], index: PoolIndex,
-         options: MatchOptions | None = None) -> tuple[list[RankedCandidate], list[Excluded], PairScores]:
+         options: MatchOptions | None = None, *,
+         weights: Weights = DEFAULT_WEIGHTS) -> tuple[list[RankedCandidate], list[Excluded], PairScores]:
     """Rank the pool in `index` for one position. A MatchRequest contributes its position and, unless
     `options` is given, its options; its candidates are ignored (the pool is the index)."""
     position, options = _position_and_options(request_or_position, options)
-    pairs, details = evaluate_position(position, index)
+    pairs, details = evaluate_position(position, index, weights=weights)
     ranked_rows = order_rows(pairs)
     ranking = [_ranked(index, pairs, details, int(row), place)
                for place, row in enumerate(ranked_rows[:options.limit], start=1)]
@@ -202,7 +205,7 @@ def _explanation(index: PoolIndex, details: PositionDetails, row: int, best_task
     components = {name: round(float(details.components[name][row, best_task]), DECIMALS)
                   for name in scoring.COMPONENTS}
     components["soft_restriction_penalty"] = round(
-        scoring.WEIGHTS.soft_restriction_penalty * int(details.feasibility.soft_conflicts[row, best_task]), DECIMALS)
+        details.weights.soft_restriction_penalty * int(details.feasibility.soft_conflicts[row, best_task]), DECIMALS)
     return Explanation(matched_competences=matched, missing_competences=missing, accommodations=accommodations,
                        components=components, notes=notes)
 

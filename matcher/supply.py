@@ -25,6 +25,7 @@ from matcher.pool_index import PoolIndex
 from matcher.competences import CV_WEIGHT, TermFeatures, competence_model
 from matcher.constraints import TaskArrays, evaluate_constraints
 from matcher.ranking import DECIMALS, PositionDetails, matched_terms, row_max
+from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from models.schemas import (
     Candidate, CompetenceMatch, Employer, Explanation, MissingCompetence, Position, Task,
 )
@@ -93,7 +94,7 @@ class OpenPositions:
             positions=positions, combined=combined, tasks=TaskArrays.from_position(combined), owner=owner_arr,
             starts=np.searchsorted(owner_arr, np.arange(len(positions))),
             required_terms=required_terms, task_required=task_required, required=required,
-            affinity=_affinity(tasks, required, task_required),
+            affinity=_affinity(tasks, required, task_required, DEFAULT_WEIGHTS.wish_related_credit),
             lat=np.array([np.nan if p.location is None else p.location.lat for p in positions], dtype=float),
             lon=np.array([np.nan if p.location is None else p.location.lon for p in positions], dtype=float),
             min_hours=np.array([p.min_hours_per_person for p in positions], dtype=np.int64),
@@ -137,11 +138,10 @@ def _competence(ps: OpenPositions, coverage: np.ndarray, no_competence_required:
     return competence
 
 
-def _affinity(tasks: list[Task], required: TermFeatures, task_required) -> np.ndarray:
+def _affinity(tasks: list[Task], required: TermFeatures, task_required, credit: float) -> np.ndarray:
     """[families, T] wish credit of each competence family for each task (as the demand side computes it:
     a task's families are those of its required terms, or of its title when it lists none)."""
     model = competence_model()
-    credit = scoring.WEIGHTS.wish_related_credit
     task_families = []
     for task, columns in zip(tasks, task_required):
         found = {int(required.family[r]) for r in columns if required.family[r] >= 0}
@@ -153,10 +153,13 @@ def _affinity(tasks: list[Task], required: TermFeatures, task_required) -> np.nd
                      for f in range(n_families)]).reshape(n_families, len(tasks))
 
 
-def _evaluate(ps: OpenPositions, index: PoolIndex) -> tuple[np.ndarray, PositionDetails]:
+def _evaluate(ps: OpenPositions, index: PoolIndex, weights: Weights) -> tuple[np.ndarray, PositionDetails]:
     """The demand side's evaluate_position for a one-citizen pool over all columns, reusing the prepared
     position side. Returns the pair-level feasibility [T] and the details explanations read."""
-    model, weights = competence_model(), scoring.WEIGHTS
+    model = competence_model()
+    affinity = ps.affinity
+    if weights.wish_related_credit != DEFAULT_WEIGHTS.wish_related_credit:
+        affinity = _affinity(list(ps.combined.tasks), ps.required, ps.task_required, weights.wish_related_credit)
     feasibility = evaluate_constraints(index, ps.combined, ps.tasks)
     similarity = model.similarity_matrix(ps.required, index.vocabulary)
     strong = row_max(similarity, index.competence_incidence, index.competence_entry_rows)
@@ -166,16 +169,16 @@ def _evaluate(ps: OpenPositions, index: PoolIndex) -> tuple[np.ndarray, Position
     components = {
         "competence": competence,
         "hours": scoring.hours_fit(ps.tasks.hours[None, :], index.capacity_hours[:, None], weights),
-        "wishes": row_max(ps.affinity.T, index.wish_families),
+        "wishes": row_max(affinity.T, index.wish_families),
         "urgency": np.broadcast_to(scoring.urgency(index.ly_months, weights)[:, None], competence.shape),
     }
     details = PositionDetails(ps.combined, ps.tasks, feasibility, ps.required_terms, ps.task_required, similarity,
-                              coverage, components)
+                              coverage, components, weights)
     return feasibility.feasible[0], details
 
 
 def rank_positions(candidate: Candidate | PoolIndex, positions: OpenPositions | Iterable[Position], *,
-                   limit: int = 10) -> list[PositionFit]:
+                   limit: int = 10, weights: Weights = DEFAULT_WEIGHTS) -> list[PositionFit]:
     """Open positions the citizen can take at least one task of, best first (score desc, position id asc).
     The citizen may be given as a one-citizen PoolIndex already built (the API caches those)."""
     ps = positions if isinstance(positions, OpenPositions) else OpenPositions.build(positions)
@@ -185,8 +188,7 @@ def rank_positions(candidate: Candidate | PoolIndex, positions: OpenPositions | 
     if index.size != 1:
         raise ValueError("rank_positions ranks positions for exactly one citizen")
     candidate = index.candidates[0]
-    pair_feasible, details = _evaluate(ps, index)
-    weights = scoring.WEIGHTS
+    pair_feasible, details = _evaluate(ps, index, weights)
 
     if candidate.location is None:
         distance = np.full(len(ps.positions), np.nan)
@@ -200,8 +202,8 @@ def rank_positions(candidate: Candidate | PoolIndex, positions: OpenPositions | 
     distance_component = scoring.distance_decay(distance, weights)[ps.owner]
     details.components["distance"] = distance_component[None, :]
     c = details.components
-    score = scoring.combine(c["competence"][0], c["hours"][0], distance_component, c["wishes"][0],
-                            c["urgency"][0], details.feasibility.soft_conflicts[0], weights)
+    score = scoring.combine({name: c[name][0] for name in scoring.COMPONENTS},
+                            details.feasibility.soft_conflicts[0], weights)
     score = np.where(feasible, np.round(score, DECIMALS), 0.0)
 
     masked = np.where(feasible, score, -1.0)
@@ -256,7 +258,7 @@ def _explanation(position: Position, columns: np.ndarray, details: PositionDetai
         notes.insert(0, explain.UNKNOWN_DISTANCE_NOTE)
     components = {name: round(float(details.components[name][0, best_col]), DECIMALS) for name in scoring.COMPONENTS}
     components["soft_restriction_penalty"] = round(
-        scoring.WEIGHTS.soft_restriction_penalty * int(f.soft_conflicts[0, best_col]), DECIMALS)
+        details.weights.soft_restriction_penalty * int(f.soft_conflicts[0, best_col]), DECIMALS)
     return Explanation(matched_competences=matched, missing_competences=missing, accommodations=accommodations,
                        components=components, notes=notes)
 

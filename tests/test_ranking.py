@@ -116,8 +116,8 @@ def test_components_behave_as_documented():
     assert fit[0] > fit[1] > fit[2] and fit[3] == fit[1]
     # distance decays, unknown is neutral
     d = scoring.distance_decay(np.array([0.0, 5.0, 30.0, np.nan]))
-    assert d[0] == 1.0 and d[0] > d[1] > d[2] and d[3] == scoring.WEIGHTS.distance_unknown
-    w = scoring.WEIGHTS
+    assert d[0] == 1.0 and d[0] > d[1] > d[2] and d[3] == scoring.DEFAULT_WEIGHTS.distance_unknown
+    w = scoring.DEFAULT_WEIGHTS
     assert w.competence + w.hours + w.distance + w.wishes + w.urgency == pytest.approx(1.0)
 
 
