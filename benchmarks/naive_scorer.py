@@ -16,6 +16,7 @@ import numpy as np
 from matcher import scoring
 from matcher.competences import CV_WEIGHT, competence_model, cv_phrases
 from matcher.pairs import PairScores
+from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from models.catalogue import load_catalogue
 from models.schemas import Candidate, Position, Task
 
@@ -79,15 +80,15 @@ def _task_families(task: Task) -> list[int]:
     return sorted(model.family_index(f) for f in families if f is not None)
 
 
-def _wishes(candidate: Candidate, task: Task) -> float:
+def _wishes(candidate: Candidate, task: Task, credit: float) -> float:
     model = competence_model()
     wished = sorted({model.family_index(f) for f in (model.resolve_family(w) for w in candidate.wishes) if f})
-    return model.family_affinity(wished, _task_families(task), scoring.WEIGHTS.wish_related_credit)
+    return model.family_affinity(wished, _task_families(task), credit)
 
 
-def pair_score(candidate: Candidate, task: Task, position: Position) -> float:
+def pair_score(candidate: Candidate, task: Task, position: Position, weights: Weights = DEFAULT_WEIGHTS) -> float:
     """The soft score of one feasible pair, rounded like the vectorised scorer."""
-    w = scoring.WEIGHTS
+    w = weights
     distance = _distance_km(candidate, position)
     required = list(dict.fromkeys(task.competences))
     if required:
@@ -95,19 +96,19 @@ def pair_score(candidate: Candidate, task: Task, position: Position) -> float:
         competence = sum(_coverage(candidate, r, cv) for r in required) / len(required)
     else:
         competence = w.no_competence_required
-    score = scoring.combine(
-        competence,
-        scoring.hours_fit(task.hours_per_week, candidate.capacity_hours, w),
-        scoring.distance_decay(distance, w),
-        _wishes(candidate, task),
-        scoring.urgency(candidate.ly_months_last_24, w),
-        _conflicts(candidate, task, "soft"),
-        w,
-    )
+    components = {
+        "competence": competence,
+        "hours": scoring.hours_fit(task.hours_per_week, candidate.capacity_hours, w),
+        "distance": scoring.distance_decay(distance, w),
+        "wishes": _wishes(candidate, task, w.wish_related_credit),
+        "urgency": scoring.urgency(candidate.ly_months_last_24, w),
+    }
+    score = scoring.combine(components, _conflicts(candidate, task, "soft"), w)
     return round(float(score), 4)
 
 
-def naive_pair_scores(position: Position, candidates: list[Candidate]) -> PairScores:
+def naive_pair_scores(position: Position, candidates: list[Candidate],
+                      weights: Weights = DEFAULT_WEIGHTS) -> PairScores:
     pool = sorted(candidates, key=lambda c: c.id)
     feasible = np.zeros((len(pool), len(position.tasks)), dtype=bool)
     score = np.zeros(feasible.shape)
@@ -116,7 +117,7 @@ def naive_pair_scores(position: Position, candidates: list[Candidate]) -> PairSc
         for t, task in enumerate(position.tasks):
             if _feasible(candidate, task, position, distance):
                 feasible[i, t] = True
-                score[i, t] = pair_score(candidate, task, position)
+                score[i, t] = pair_score(candidate, task, position, weights)
     return PairScores(
         candidate_ids=tuple(c.id for c in pool),
         task_ids=tuple(t.id for t in position.tasks),

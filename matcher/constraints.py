@@ -1,25 +1,19 @@
-"""Hard constraints: which candidate may never be given which task, vectorised over the pool.
+"""Hard constraints, vectorised over the pool: the task columns as arrays, the mask primitives the rules in
+`matcher.rules` are built from, and `Feasibility`, every rule's verdict.
 
-A pair (candidate, task) is infeasible when any of these holds (exclusion codes from DESIGN.md):
-  restriction_conflict  a hard restriction meets the demand it conflicts with (catalogue), including
-                        lifting_kg above the citizen's hard max_lifting_kg
-  missing_licence       the task demands driving and the citizen has no driving licence
-  no_common_days        none of the task's days is one of the citizen's available days
-  too_far               distance to the workplace above the citizen's max_commute_km (both locations known)
-  no_capacity           capacity_hours below the position's min_hours_per_person
-  unavailable           status is not "available"
-The last three concern the whole position; they are per candidate, and make every task infeasible.
+The rules themselves (exclusion code, scope, mask, Danish reason, label) are entries of the registry in
+`matcher.rules`; this module knows no rule by name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.geo import haversine_km
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
-from models.schemas import Position
+from models.schemas import Position, Task
 
 FLAG_DEMANDS: tuple[str, ...] = tuple(d for d in load_catalogue().demands if d != NUMERIC_DEMAND)
 """The yes/no demands in catalogue order: the columns of the restriction flag matrices."""
@@ -59,7 +53,10 @@ class TaskArrays:
 
     @classmethod
     def from_position(cls, position: Position) -> TaskArrays:
-        tasks = position.tasks
+        return cls.from_tasks(position.tasks)
+
+    @classmethod
+    def from_tasks(cls, tasks: Sequence[Task]) -> TaskArrays:
         return cls(
             task_ids=tuple(t.id for t in tasks),
             hours=np.array([t.hours_per_week for t in tasks], dtype=np.int64),
@@ -73,22 +70,34 @@ class TaskArrays:
 
 @dataclass(frozen=True)
 class Feasibility:
-    """Every hard rule's verdict; rows are the pool's candidates, columns the tasks."""
+    """Every hard rule's verdict, by exclusion code. Rules of pair scope give bool [n, T] (candidate × task
+    column); rules of candidate scope give bool [n, P] (candidate × position) and reach the columns through
+    `owner`. `supplied` holds what the caller ruled out itself (`matcher.rules.Block`): per (row, position),
+    the (code, Danish detail) of each block, in the caller's order."""
 
-    restriction_conflict: np.ndarray  # bool [n, T]
-    missing_licence: np.ndarray       # bool [n, T]
-    no_common_days: np.ndarray        # bool [n, T]
-    too_far: np.ndarray               # bool [n]
-    no_capacity: np.ndarray           # bool [n]
-    unavailable: np.ndarray           # bool [n]
-    distance_km: np.ndarray           # float [n], NaN when a location is unknown
-    soft_conflicts: np.ndarray        # int  [n, T]: soft restrictions the task touches
+    pair: Mapping[str, np.ndarray]
+    candidate: Mapping[str, np.ndarray]
+    supplied: Mapping[tuple[int, int], tuple[tuple[str, str], ...]]
+    owner: np.ndarray                  # int [T]: position of each column
+    shape: tuple[int, int]             # (n candidates, P positions)
+    feasible: np.ndarray = field(init=False, repr=False)  # bool [n, T]: no rule holds, no block applies
 
-    @property
-    def feasible(self) -> np.ndarray:
-        per_candidate = ~(self.too_far | self.no_capacity | self.unavailable)
-        per_pair = ~(self.restriction_conflict | self.missing_licence | self.no_common_days)
-        return per_pair & per_candidate[:, None]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "feasible", self._feasible())
+
+    def _feasible(self) -> np.ndarray:
+        blocked = np.zeros(self.shape, dtype=bool)
+        for mask in self.candidate.values():
+            blocked = blocked | mask
+        for row, k in self.supplied:
+            blocked[row, k] = True
+        ok = ~blocked[:, self.owner]
+        for mask in self.pair.values():
+            ok &= ~mask
+        return ok
+
+    def supplied_details(self, row: int, k: int, code: str) -> list[str]:
+        return [detail for c, detail in self.supplied.get((row, k), ()) if c == code]
 
 
 def restriction_conflicts(masks: np.ndarray, max_lift: np.ndarray, tasks: TaskArrays) -> np.ndarray:
@@ -101,23 +110,3 @@ def soft_conflict_counts(masks: np.ndarray, max_lift: np.ndarray, tasks: TaskArr
     """[n, T] how many soft restrictions each task touches."""
     counts = np.bitwise_count(masks[:, None] & tasks.demand_mask[None, :]).astype(np.int64)
     return counts + (tasks.lifting_kg[None, :] > max_lift[:, None])
-
-
-def evaluate_constraints(index, position: Position, tasks: TaskArrays) -> Feasibility:
-    """All hard rules for one position against a prepared `PoolIndex`."""
-    if position.location is None:
-        distance = np.full(index.size, np.nan)
-    else:
-        distance = haversine_km(index.lat, index.lon, position.location.lat, position.location.lon)
-    with np.errstate(invalid="ignore"):
-        too_far = distance > index.max_commute_km  # NaN (unknown) compares False: not excluded
-    return Feasibility(
-        restriction_conflict=restriction_conflicts(index.hard_mask, index.hard_max_lift, tasks),
-        missing_licence=tasks.needs_licence[None, :] & ~index.driving_licence[:, None],
-        no_common_days=(index.day_mask[:, None] & tasks.day_mask[None, :]) == 0,
-        too_far=too_far,
-        no_capacity=index.capacity_hours < position.min_hours_per_person,
-        unavailable=~index.available,
-        distance_km=distance,
-        soft_conflicts=soft_conflict_counts(index.soft_mask, index.soft_max_lift, tasks),
-    )

@@ -1,39 +1,30 @@
-"""Danish explanations a consultant can read aloud to an employer.
+"""Danish texts of explanations a consultant can read aloud to an employer: notes, restriction details,
+accommodations. The hard rules' reasons are built in `matcher.rules` from these pieces; the explanation
+itself is assembled in `matcher.fit`.
 
-Only functional restrictions are named (the catalogue's labels), never anything about health. Built only
+Only functional restrictions are named (the catalogue's labels), never anything about health. Used only
 for the candidates shown (the top of the ranking and the excluded), so this module may loop in Python.
 """
 
 from __future__ import annotations
 
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
-from models.schemas import Accommodation, Candidate, ExclusionReason, Position, Task
+from models.danish import number
+from models.schemas import CV_MARK, Accommodation, Candidate, ExclusionReason, Task
 
 DAY_SHORT: dict[str, str] = {
     "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn",
 }
-STATUS_LABELS: dict[str, str] = {
-    "sick_leave": "sygemeldt", "in_praktik": "i virksomhedspraktik", "employed": "i job",
-    "assessment": "under afklaring", "inactive": "inaktiv", "available": "ledig",
-}
 ESTIMATED_CAPACITY_NOTE = "Arbejdsevne er estimeret: overvej 4 ugers virksomhedspraktik"
 UNKNOWN_DISTANCE_NOTE = "Afstand ukendt: borgerens eller virksomhedens adresse mangler"
-CV_MARK = " (fra cv)"
-
-
-def number(value: float) -> str:
-    """Danish number: whole numbers without decimals, otherwise one decimal with a comma."""
-    rounded = round(float(value), 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _days(days: list[str] | None) -> str:
+def days_text(days: list[str] | None) -> str:
+    """Short Danish day names; None (any day) lists the whole week."""
     return ", ".join(DAY_SHORT[d] for d in (days or DAYS))
 
 
@@ -69,41 +60,6 @@ def accommodations(candidate: Candidate, task: Task) -> list[Accommodation]:
         Accommodation(task_id=task.id, restriction=code, label=specs[code].label, detail=detail)
         for code, detail in task_conflicts(candidate, task, "soft")
     ]
-
-
-def candidate_reasons(candidate: Candidate, position: Position, distance_km: float,
-                      too_far: bool, no_capacity: bool, unavailable: bool) -> list[ExclusionReason]:
-    """Reasons that concern the whole position."""
-    reasons = []
-    if unavailable:
-        status = STATUS_LABELS.get(candidate.status, candidate.status)
-        reasons.append(ExclusionReason(code="unavailable", detail=f"borgeren er ikke ledig ({status})"))
-    if no_capacity:
-        reasons.append(ExclusionReason(
-            code="no_capacity",
-            detail=f"arbejdsevne {candidate.capacity_hours} t/uge, stillingen kræver mindst "
-                   f"{position.min_hours_per_person} t pr. person"))
-    if too_far:
-        reasons.append(ExclusionReason(
-            code="too_far",
-            detail=f"afstand {number(distance_km)} km, borgeren højst {number(candidate.max_commute_km)} km"))
-    return reasons
-
-
-def task_reasons(candidate: Candidate, task: Task, conflict: bool, missing_licence: bool,
-                 no_common_days: bool) -> list[ExclusionReason]:
-    """Reasons one task is closed to the candidate, every one of them."""
-    reasons = []
-    if conflict:
-        reasons += [ExclusionReason(code="restriction_conflict", task_id=task.id, restriction=code, detail=detail)
-                    for code, detail in task_conflicts(candidate, task, "hard")]
-    if missing_licence:
-        reasons.append(ExclusionReason(code="missing_licence", task_id=task.id, detail="opgaven kræver kørekort"))
-    if no_common_days:
-        reasons.append(ExclusionReason(
-            code="no_common_days", task_id=task.id,
-            detail=f"ingen fælles arbejdsdage (opgaven: {_days(task.days)}; borgeren: {_days(candidate.available_days)})"))
-    return reasons
 
 
 def infeasible_task_note(task: Task, reasons: list[ExclusionReason]) -> str:

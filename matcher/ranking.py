@@ -1,149 +1,50 @@
-"""Evaluate one position against a prepared pool, rank the candidates, and answer a MatchRequest.
+"""Rank a prepared pool for one position, and answer a MatchRequest.
 
-`evaluate_position` is the vectorised hot path: all candidates × tasks at once, no per-candidate Python.
-`rank` orders by score (descending) then candidate_id and writes Danish explanations only for the `limit`
-shown and for the excluded. `match` is the contract entry point (DESIGN.md § The matching contract).
+`evaluate_position` is the vectorised hot path (`matcher.evaluation` over one position's task columns).
+`rank` orders by score (descending) then candidate_id and writes Danish explanations (`matcher.fit`) only
+for the `limit` shown and for the excluded. `match` is the contract entry point (docs/matching.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-from matcher import explain, scoring
-from matcher.competences import CV_WEIGHT, MATCH_THRESHOLD, competence_model
-from matcher.constraints import Feasibility, TaskArrays, evaluate_constraints
+from matcher import fit
+from matcher.columns import TaskColumns
+from matcher.evaluation import Evaluation, evaluate
 from matcher.pairs import PairScores
 from matcher.pool_index import PoolIndex
+from matcher.rules import Block
+from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from matcher.split import split_position
-from models.schemas import (
-    CompetenceMatch, Excluded, Explanation, MatchOptions, MatchRequest, MatchResponse, MissingCompetence,
-    Position, Proposal, RankedCandidate,
-)
-
-DECIMALS = 4
-"""Every float in a response is rounded to this many decimals: same request, byte-identical response."""
+from models.schemas import Excluded, MatchOptions, MatchRequest, MatchResponse, Position, Proposal, RankedCandidate
 
 
-@dataclass(frozen=True)
-class PositionDetails:
-    """What `evaluate_position` computed beyond PairScores; explanations read from it."""
-
-    position: Position
-    tasks: TaskArrays
-    feasibility: Feasibility
-    required_terms: tuple[str, ...]            # distinct required competences over all tasks
-    task_required: tuple[tuple[int, ...], ...]  # per task: its required terms as indices into required_terms
-    similarity: np.ndarray                     # [R, V] required term × pool vocabulary
-    coverage: np.ndarray                       # [n, R] best evidence per candidate and required term
-    components: dict[str, np.ndarray]          # name → [n, T], in scoring.COMPONENTS order
-
-
-def evaluate_position(position: Position, index: PoolIndex) -> tuple[PairScores, PositionDetails]:
-    """Feasibility and soft score for every candidate of the pool × every task of the position."""
-    model = competence_model()
-    tasks = TaskArrays.from_position(position)
-    feasibility = evaluate_constraints(index, position, tasks)
-    required_terms = tuple(dict.fromkeys(term for task in position.tasks for term in task.competences))
-    term_column = {term: r for r, term in enumerate(required_terms)}
-    task_required = tuple(tuple(dict.fromkeys(term_column[t] for t in task.competences)) for task in position.tasks)
-    required = model.features(required_terms)
-    similarity = model.similarity_matrix(required, index.vocabulary)
-    strong = row_max(similarity, index.competence_incidence, index.competence_entry_rows)
-    cv = row_max(similarity, index.cv_incidence, index.cv_entry_rows)
-    coverage = np.maximum(strong, CV_WEIGHT * cv)
-
-    n, weights = index.size, scoring.WEIGHTS
-    competence = np.full((n, len(tasks.task_ids)), weights.no_competence_required)
-    for t, columns in enumerate(task_required):
-        if columns:
-            competence[:, t] = coverage[:, list(columns)].mean(axis=1)
-    components = {
-        "competence": competence,
-        "hours": scoring.hours_fit(tasks.hours[None, :], index.capacity_hours[:, None], weights),
-        "distance": np.broadcast_to(scoring.distance_decay(feasibility.distance_km, weights)[:, None], competence.shape),
-        "wishes": _wish_scores(position, index, required, task_required),
-        "urgency": np.broadcast_to(scoring.urgency(index.ly_months, weights)[:, None], competence.shape),
-    }
-    score = scoring.combine(*(components[name] for name in scoring.COMPONENTS), feasibility.soft_conflicts, weights)
-    feasible = feasibility.feasible
-    pairs = PairScores(
-        candidate_ids=index.candidate_ids,
-        task_ids=tasks.task_ids,
-        feasible=feasible,
-        score=np.where(feasible, np.round(score, DECIMALS), 0.0),
-        capacity_hours=index.capacity_hours,
-    )
-    details = PositionDetails(position, tasks, feasibility, required_terms, task_required, similarity, coverage,
-                              components)
-    return pairs, details
-
-
-def row_max(values: np.ndarray, incidence: sparse.csr_matrix, entry_rows: np.ndarray | None = None) -> np.ndarray:
-    """[n, R]: for every row of the incidence matrix, the max of values[:, j] over its columns j (0 if none).
-
-    Only the incidence entries whose column has any non-zero value are touched, so the cost is one boolean
-    gather over the pool's entries plus work proportional to the actual hits. `entry_rows` (the row of each
-    stored entry, precomputed by PoolIndex) saves a search.
-    """
-    n_rows, n_values = incidence.shape[0], values.shape[0]
-    out = np.zeros((n_rows, n_values))
-    if incidence.nnz == 0 or n_values == 0:
-        return out
-    useful = values.max(axis=0) > 0
-    hits = np.flatnonzero(useful[incidence.indices])
-    if hits.size == 0:
-        return out
-    if entry_rows is None:
-        rows = np.searchsorted(incidence.indptr, hits, side="right") - 1
-    else:
-        rows = entry_rows[hits]
-    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-    gathered = np.ascontiguousarray(values.T)[incidence.indices[hits]]  # [hits, R], rows contiguous
-    out[rows[starts]] = np.maximum.reduceat(gathered, starts, axis=0)
-    return out
-
-
-def _task_families(position: Position, required, task_required) -> list[list[int]]:
-    """Each task's competence families: of its required terms, or of its title when it lists none."""
-    model = competence_model()
-    families = []
-    for task, columns in zip(position.tasks, task_required):
-        found = {int(required.family[r]) for r in columns if required.family[r] >= 0}
-        if not columns:
-            found = {model.family_index(f) for f in [model.resolve(task.title).family] if f is not None}
-        families.append(sorted(found))
-    return families
-
-
-def _wish_scores(position: Position, index: PoolIndex, required, task_required) -> np.ndarray:
-    model = competence_model()
-    task_families = _task_families(position, required, task_required)
-    credit = scoring.WEIGHTS.wish_related_credit
-    affinity = np.array([[model.family_affinity([f], fams, credit) for fams in task_families]
-                         for f in range(len(model.family_ids))]).reshape(len(model.family_ids), len(task_families))
-    return row_max(affinity.T, index.wish_families)
-
-
-# ---- ranking ---------------------------------------------------------------------------------------
+def evaluate_position(position: Position, index: PoolIndex, *, weights: Weights = DEFAULT_WEIGHTS,
+                      blocks: Iterable[Block] = ()) -> tuple[PairScores, Evaluation]:
+    """Feasibility and soft score for every candidate of the pool × every task of the position. `blocks`
+    are the caller's own exclusions (`matcher.rules.Block`)."""
+    ev = evaluate(TaskColumns.build([position]), index, weights=weights, blocks=blocks)
+    pairs = PairScores(candidate_ids=index.candidate_ids, task_ids=tuple(t.id for t in position.tasks),
+                       feasible=ev.feasible, score=ev.score, capacity_hours=index.capacity_hours)
+    return pairs, ev
 
 
 def rank(request_or_position: MatchRequest | Position | dict[str, Any], index: PoolIndex,
-         options: MatchOptions | None = None) -> tuple[list[RankedCandidate], list[Excluded], PairScores]:
+         options: MatchOptions | None = None, *, weights: Weights = DEFAULT_WEIGHTS,
+         blocks: Iterable[Block] = ()) -> tuple[list[RankedCandidate], list[Excluded], PairScores]:
     """Rank the pool in `index` for one position. A MatchRequest contributes its position and, unless
     `options` is given, its options; its candidates are ignored (the pool is the index)."""
     position, options = _position_and_options(request_or_position, options)
-    pairs, details = evaluate_position(position, index)
-    ranked_rows = order_rows(pairs)
-    ranking = [_ranked(index, pairs, details, int(row), place)
-               for place, row in enumerate(ranked_rows[:options.limit], start=1)]
+    pairs, ev = evaluate_position(position, index, weights=weights, blocks=blocks)
+    ranking = [_ranked(ev, int(row), place) for place, row in enumerate(order_rows(pairs)[:options.limit], start=1)]
     excluded: list[Excluded] = []
     if options.include_excluded:
-        excluded_rows = np.flatnonzero(~pairs.feasible.any(axis=1))
-        excluded = [_excluded(index, details, int(row)) for row in excluded_rows]
+        excluded = [Excluded(candidate_id=index.candidate_ids[row], reasons=fit.exclusion_reasons(ev, int(row), 0))
+                    for row in np.flatnonzero(~pairs.feasible.any(axis=1))]
     return ranking, excluded, pairs
 
 
@@ -163,79 +64,10 @@ def _position_and_options(source, options: MatchOptions | None) -> tuple[Positio
     return source, options or MatchOptions()
 
 
-def _ranked(index: PoolIndex, pairs: PairScores, details: PositionDetails, row: int, place: int) -> RankedCandidate:
-    feasible = pairs.feasible[row]
-    best_task = int(np.argmax(np.where(feasible, pairs.score[row], -1.0)))
-    hours_offered = int(min(index.capacity_hours[row], details.tasks.hours[feasible].sum()))
-    return RankedCandidate(
-        candidate_id=index.candidate_ids[row],
-        rank=place,
-        score=float(pairs.score[row, best_task]),
-        hours_offered=hours_offered,
-        feasible_tasks=[tid for tid, ok in zip(details.tasks.task_ids, feasible) if ok],
-        explanation=_explanation(index, details, row, best_task, feasible),
-    )
-
-
-def _explanation(index: PoolIndex, details: PositionDetails, row: int, best_task: int,
-                 feasible: np.ndarray) -> Explanation:
-    candidate = index.candidates[row]
-    matched, missing, accommodations, notes = [], [], [], []
-    evidence = matched_terms(index, details, row)
-    for t, task in enumerate(details.position.tasks):
-        if not feasible[t]:
-            notes.append(explain.infeasible_task_note(task, _task_reasons(index, details, row, t)))
-            continue
-        for r in details.task_required[t]:
-            term, similarity = evidence[r]
-            if similarity >= MATCH_THRESHOLD:
-                matched.append(CompetenceMatch(task_id=task.id, required=details.required_terms[r],
-                                               matched=term, similarity=similarity))
-            else:
-                missing.append(MissingCompetence(task_id=task.id, required=details.required_terms[r]))
-        accommodations += explain.accommodations(candidate, task)
-    if index.capacity_estimated[row]:
-        notes.insert(0, explain.ESTIMATED_CAPACITY_NOTE)
-    if np.isnan(details.feasibility.distance_km[row]):
-        notes.insert(0, explain.UNKNOWN_DISTANCE_NOTE)
-    components = {name: round(float(details.components[name][row, best_task]), DECIMALS)
-                  for name in scoring.COMPONENTS}
-    components["soft_restriction_penalty"] = round(
-        scoring.WEIGHTS.soft_restriction_penalty * int(details.feasibility.soft_conflicts[row, best_task]), DECIMALS)
-    return Explanation(matched_competences=matched, missing_competences=missing, accommodations=accommodations,
-                       components=components, notes=notes)
-
-
-def matched_terms(index: PoolIndex, details: PositionDetails, row: int) -> list[tuple[str, float]]:
-    """For every required term r: which of the candidate's terms (or CV phrases) gave their coverage, and
-    how much (the same numbers as `PositionDetails.coverage`)."""
-    best = [("", 0.0)] * len(details.required_terms)
-    for incidence, weight, mark in ((index.competence_incidence, 1.0, ""), (index.cv_incidence, CV_WEIGHT, explain.CV_MARK)):
-        columns = incidence.indices[incidence.indptr[row]:incidence.indptr[row + 1]]
-        if columns.size == 0 or not best:
-            continue
-        sims = weight * details.similarity[:, columns]
-        winners = sims.argmax(axis=1)
-        for r, j in enumerate(winners.tolist()):
-            if sims[r, j] > best[r][1]:
-                best[r] = (index.vocabulary.terms[columns[j]] + mark, float(sims[r, j]))
-    return [(term, round(similarity, DECIMALS)) for term, similarity in best]
-
-
-def _task_reasons(index: PoolIndex, details: PositionDetails, row: int, t: int):
-    f = details.feasibility
-    return explain.task_reasons(index.candidates[row], details.position.tasks[t],
-                                bool(f.restriction_conflict[row, t]), bool(f.missing_licence[row, t]),
-                                bool(f.no_common_days[row, t]))
-
-
-def _excluded(index: PoolIndex, details: PositionDetails, row: int) -> Excluded:
-    f = details.feasibility
-    reasons = explain.candidate_reasons(index.candidates[row], details.position, float(f.distance_km[row]),
-                                        bool(f.too_far[row]), bool(f.no_capacity[row]), bool(f.unavailable[row]))
-    for t in range(len(details.position.tasks)):
-        reasons += _task_reasons(index, details, row, t)
-    return Excluded(candidate_id=index.candidate_ids[row], reasons=reasons)
+def _ranked(ev: Evaluation, row: int, place: int) -> RankedCandidate:
+    f = fit.fit(ev, row, 0)
+    return RankedCandidate(candidate_id=ev.index.candidate_ids[row], rank=place, score=f.score,
+                           hours_offered=f.hours_offered, feasible_tasks=f.feasible_tasks, explanation=f.explanation)
 
 
 # ---- the contract entry point ------------------------------------------------------------------------

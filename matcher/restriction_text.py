@@ -18,13 +18,13 @@ first part carries over to the next ("ikke støj"). Severity markers from the ca
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from models.catalogue import load_catalogue
+from models.danish import fold
 from models.schemas import Restriction
 
 # "Ikke tunge løft" names the lifting restriction without a number. The code needs one; a low limit is the
@@ -57,9 +57,9 @@ class ParsedRestrictions:
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFC, compounds joined, decimal comma → dot, every other mark a word break."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = _COMPOUND_HYPHEN.sub("", text)
+    """`models.danish.fold` (NFC, case-folded, white space collapsed), then compounds joined, decimal comma →
+    dot, every other mark a word break."""
+    text = _COMPOUND_HYPHEN.sub("", fold(text))
     return " ".join(token.replace(",", ".") for token in _TOKEN.findall(text))
 
 

@@ -14,9 +14,11 @@ and by the per-pair reference scorer in benchmarks/, so the two cannot drift apa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 COMPONENTS: tuple[str, ...] = ("competence", "hours", "distance", "wishes", "urgency")
 
@@ -71,11 +73,18 @@ class Weights:
     wish_related_credit: float = 0.5
     """Wish credit per unit of family relation when a wished family is related, not equal, to the task's."""
 
+    def of(self, component: str) -> float:
+        """The weight of a component by name (one of COMPONENTS)."""
+        if component not in COMPONENTS:
+            raise KeyError(component)
+        return getattr(self, component)
 
-WEIGHTS = Weights()
+
+DEFAULT_WEIGHTS = Weights()
+"""Today's weights: what every entry point uses unless given others (learning from outcomes will)."""
 
 
-def hours_fit(task_hours, capacity_hours, weights: Weights = WEIGHTS):
+def hours_fit(task_hours, capacity_hours, weights: Weights = DEFAULT_WEIGHTS):
     """Hours component from the share of capacity the task fills (offered hours are capped at capacity).
 
     Rises linearly to 1.0 at `hours_target_ratio`, then falls to `hours_at_capacity` at full capacity.
@@ -89,7 +98,7 @@ def hours_fit(task_hours, capacity_hours, weights: Weights = WEIGHTS):
     return np.where(ratio <= target, below, above)
 
 
-def distance_decay(distance_km, weights: Weights = WEIGHTS):
+def distance_decay(distance_km, weights: Weights = DEFAULT_WEIGHTS):
     """Distance component; NaN (unknown distance) gives the neutral value."""
     distance_km = np.asarray(distance_km, dtype=float)
     unknown = np.isnan(distance_km)
@@ -97,20 +106,21 @@ def distance_decay(distance_km, weights: Weights = WEIGHTS):
     return np.where(unknown, weights.distance_unknown, decay)
 
 
-def urgency(ly_months, weights: Weights = WEIGHTS):
+def urgency(ly_months, weights: Weights = DEFAULT_WEIGHTS):
     """Urgency component: logistic in LY months within the last 24."""
     ly_months = np.asarray(ly_months, dtype=float)
     return 1.0 / (1.0 + np.exp(-(ly_months - weights.urgency_midpoint_months) / weights.urgency_spread_months))
 
 
-def combine(competence, hours, distance, wishes, urgency_, n_soft, weights: Weights = WEIGHTS):
-    """The pair score from its components and the number of soft restrictions the task touches."""
-    total = (
-        weights.competence * np.asarray(competence, dtype=float)
-        + weights.hours * np.asarray(hours, dtype=float)
-        + weights.distance * np.asarray(distance, dtype=float)
-        + weights.wishes * np.asarray(wishes, dtype=float)
-        + weights.urgency * np.asarray(urgency_, dtype=float)
-        - weights.soft_restriction_penalty * np.asarray(n_soft, dtype=float)
-    )
+def combine(components: Mapping[str, ArrayLike], n_soft: ArrayLike, weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+    """The pair score from its components by name (exactly COMPONENTS, arrays that broadcast together) and
+    the number of soft restrictions the task touches. Terms are added in COMPONENTS order, so the same
+    components always give the same bits."""
+    if set(components) != set(COMPONENTS):
+        raise ValueError(f"combine needs exactly the components {COMPONENTS}, got {tuple(components)}")
+    total = None
+    for name in COMPONENTS:
+        term = weights.of(name) * np.asarray(components[name], dtype=float)
+        total = term if total is None else total + term
+    total = total - weights.soft_restriction_penalty * np.asarray(n_soft, dtype=float)
     return np.clip(total, 0.0, 1.0)

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from matcher.objective import EXTRA_PERSON_UNITS, objective_units, quantised_scores, to_objective
 from matcher.pairs import PairScores
 from models.schemas import Assignment, Position, Proposal, ProposalPerson, UncoveredTask
+from models.vocabulary import UncoveredReason
 
 DEFAULT_TOP_K = 40
 PER_TASK_RESERVE = 3        # each task keeps its best few candidates even when they miss the overall top-K
@@ -328,18 +329,18 @@ def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, 
         outsiders = [i for i in np.flatnonzero(suitable).tolist()
                      if i not in in_plan and not blocked[i] and spare[i] >= minh]
         if not suitable.any():
-            reason, detail = "no_feasible_candidate", (
+            reason, detail = UncoveredReason.no_feasible_candidate, (
                 "Ingen af de mulige borgere kan varetage opgaven (skånehensyn, kørekort, dage, afstand eller arbejdsevne).")
         elif not task.splittable and holders:
-            reason, detail = "capacity_used", (
+            reason, detail = UncoveredReason.capacity_used, (
                 f"Opgaven kan ikke deles, og {pairs.candidate_ids[holders[0]]} har ikke flere ledige timer.")
         elif not outsiders:
-            reason, detail = "capacity_used", (
+            reason, detail = UncoveredReason.capacity_used, (
                 "Alle borgere der kan varetage opgaven, er allerede brugt fuldt ud (i dette forslag eller i andre stillinger).")
         elif len(in_plan) >= people_allowed:
-            reason, detail = "people_limit", _people_limit_detail(position, people_allowed)
+            reason, detail = UncoveredReason.people_limit, _people_limit_detail(position, people_allowed)
         else:
-            reason, detail = "min_hours", _min_hours_detail(position, units, outsiders, spare, missing_by_task, missing)
+            reason, detail = UncoveredReason.min_hours, _min_hours_detail(position, units, outsiders, spare, missing_by_task, missing)
         out.append(UncoveredTask(task_id=task.id, hours_missing=missing, reason=reason, detail=detail))
     return out
 

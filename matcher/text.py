@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from models.danish import fold
 
 # A hyphen (or dash) between two letters glues a compound; elsewhere it separates ("aften- og natarbejde").
 _COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑–](?=[^\W\d_])")
@@ -33,9 +34,9 @@ STOPWORDS: frozenset[str] = frozenset(
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFC, compounds joined, punctuation to single spaces, trimmed."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = _COMPOUND_HYPHEN.sub("", text)
+    """`models.danish.fold` (NFC, case-folded, white space collapsed), then compounds joined and punctuation
+    to single spaces, trimmed."""
+    text = _COMPOUND_HYPHEN.sub("", fold(text))
     text = _NON_WORD.sub(" ", text)
     text = _UNDERSCORE.sub(" ", text)
     return " ".join(text.split())

@@ -34,9 +34,11 @@ EmployerSize = literal(vocabulary.EmployerSize)
 Sector = literal(vocabulary.Sector)
 ProposalKind = literal(vocabulary.ProposalKind)
 Gender = literal(vocabulary.Gender)
-ExclusionCode = Literal[
-    "restriction_conflict", "missing_licence", "no_common_days", "too_far", "no_capacity", "unavailable"
-]
+ExclusionCode = literal(vocabulary.ExclusionCode)
+UncoveredReason = literal(vocabulary.UncoveredReason)
+EvidenceSource = literal(vocabulary.EvidenceSource)
+CV_MARK = f" ({vocabulary.EvidenceSource.cv.label})"
+"""What `CompetenceMatch.matched` ends with when the evidence came from the CV text (display only)."""
 
 
 class Contract(BaseModel):
@@ -250,6 +252,15 @@ class CompetenceMatch(Output):
     required: str
     matched: str
     similarity: float
+    source: EvidenceSource = "competence"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _source_of_stored_matches(cls, data: Any) -> Any:
+        # Responses stored before `source` existed marked CV evidence only by the suffix on `matched`.
+        if isinstance(data, dict) and "source" not in data and str(data.get("matched", "")).endswith(CV_MARK):
+            return {**data, "source": vocabulary.EvidenceSource.cv}
+        return data
 
 
 class MissingCompetence(Output):
@@ -314,7 +325,7 @@ class UncoveredTask(Output):
 
     task_id: str
     hours_missing: int
-    reason: Literal["no_feasible_candidate", "capacity_used", "people_limit", "min_hours"]
+    reason: UncoveredReason
     detail: str
 
 

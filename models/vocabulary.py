@@ -126,6 +126,13 @@ class ExclusionCode(CodeSet):
     unavailable = ("unavailable", "Ikke til rådighed")
 
 
+class EvidenceSource(CodeSet):
+    """Where the evidence for a matched competence came from (a CompetenceMatch's `source`)."""
+
+    competence = ("competence", "kompetence-cv")
+    cv = ("cv", "fra cv")
+
+
 class ProposalKind(CodeSet):
     single = ("single", "Én person")
     split = ("split", "Delt stilling")
@@ -195,6 +202,6 @@ class AuditAction(CodeSet):
 
 __all__ = [
     "ACTIVE_JOB_STATES", "OUTCOMES", "AuditAction", "CapacityBasis", "CitizenStatus", "CodeSet", "Day",
-    "EmployerSize", "ExclusionCode", "Gender", "JobState", "MatchSource", "PositionStatus", "ProposalKind",
+    "EmployerSize", "EvidenceSource", "ExclusionCode", "Gender", "JobState", "MatchSource", "PositionStatus", "ProposalKind",
     "ProposalStatus", "Role", "Sector", "Severity", "UncoveredReason", "literal",
 ]

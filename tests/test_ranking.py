@@ -10,7 +10,7 @@ from benchmarks.naive_scorer import naive_pair_scores
 from matcher import PoolIndex, evaluate_position, match, rank
 from matcher import scoring
 from matcher.explain import ESTIMATED_CAPACITY_NOTE
-from models.schemas import MatchOptions, MatchRequest
+from models.schemas import CompetenceMatch, MatchOptions, MatchRequest
 
 POSITION = {
     "id": "S-1", "title": "Rengøring og kantine",
@@ -64,6 +64,16 @@ def test_cv_text_is_weaker_evidence_than_the_competence_list():
     assert listed.similarity == 1.0
     assert from_cv.matched == "gjort rent (fra cv)" and 0.5 <= from_cv.similarity < 1.0
     assert by_id["B-1"].score > by_id["B-2"].score
+    assert (listed.source, from_cv.source) == ("competence", "cv")
+
+
+def test_a_stored_match_without_source_gets_it_from_the_cv_mark():
+    """Responses stored before `source` existed are read back with the source their suffix implies."""
+    stored = {"task_id": "t1", "required": "rengøring", "similarity": 0.6}
+    assert CompetenceMatch.model_validate({**stored, "matched": "gjort rent (fra cv)"}).source == "cv"
+    assert CompetenceMatch.model_validate({**stored, "matched": "rengøring"}).source == "competence"
+    assert CompetenceMatch.model_validate({**stored, "matched": "x (fra cv)", "source": "competence"}).source \
+        == "competence"
 
 
 def test_soft_restriction_lowers_the_score_and_becomes_an_accommodation():
@@ -106,8 +116,8 @@ def test_components_behave_as_documented():
     assert fit[0] > fit[1] > fit[2] and fit[3] == fit[1]
     # distance decays, unknown is neutral
     d = scoring.distance_decay(np.array([0.0, 5.0, 30.0, np.nan]))
-    assert d[0] == 1.0 and d[0] > d[1] > d[2] and d[3] == scoring.WEIGHTS.distance_unknown
-    w = scoring.WEIGHTS
+    assert d[0] == 1.0 and d[0] > d[1] > d[2] and d[3] == scoring.DEFAULT_WEIGHTS.distance_unknown
+    w = scoring.DEFAULT_WEIGHTS
     assert w.competence + w.hours + w.distance + w.wishes + w.urgency == pytest.approx(1.0)
 
 

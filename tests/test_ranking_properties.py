@@ -1,4 +1,4 @@
-"""Property tests (hypothesis) for the ranking guarantees in DESIGN.md.
+"""Property tests (hypothesis) for the ranking guarantees in docs/matching.md.
 
 The hard-restriction oracle below is written from the catalogue alone (restriction code → demand), not
 from the code under test.

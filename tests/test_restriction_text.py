@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from matcher.restriction_text import HEAVY_LIFT_KG, normalise, parse_restrictions
 from models.catalogue import load_catalogue
+from models.danish import fold
 
 
 def codes(text: str) -> list[tuple[str, float | None, str]]:
@@ -125,3 +126,9 @@ def test_any_text_parses_and_nothing_is_lost(text: str) -> None:
         # Text with words that resolved to nothing is kept verbatim (as notes), never silently dropped.
         assert parsed.unresolved
     assert parse_restrictions(text) == parsed  # deterministic
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list(" \u00a0\t-–,.Åå\u030a5")), max_size=30))
+def test_normalise_starts_from_the_shared_fold(raw: str) -> None:
+    assert normalise(raw) == normalise(fold(raw))

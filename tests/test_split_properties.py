@@ -1,6 +1,6 @@
 """Property tests for split_position: no proposal ever breaks a rule, checked by an independent checker.
 
-The checker below re-derives every rule from DESIGN.md (capacity, min hours, task hours, non-splittable,
+The checker below re-derives every rule from docs/matching.md (capacity, min hours, task hours, non-splittable,
 people limit, infeasible pairs, objective) without using matcher code; test_batch.py reuses it.
 """
 

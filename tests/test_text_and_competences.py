@@ -2,9 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.competences import competence_model, cv_phrases
 from matcher.text import core_text, normalise, stem_text, tokens
+from models.danish import fold
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -17,6 +20,13 @@ from matcher.text import core_text, normalise, stem_text, tokens
 ])
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list(" \u00a0\t-–Åå\u030a")), max_size=30))
+def test_normalise_starts_from_the_shared_fold(raw):
+    assert normalise(raw) == normalise(fold(raw))
+    assert normalise(raw) == " ".join(normalise(raw).split())
 
 
 def test_tokens_keep_danish_letters():
