@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
-from models.schemas import CV_MARK, Accommodation, Candidate, ExclusionReason, Task
+from models.schemas import CV_MARK, Accommodation, Candidate, ExclusionReason, Task  # noqa: F401 (CV_MARK re-exported)
 
 DAY_SHORT: dict[str, str] = {
     "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn",

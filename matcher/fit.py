@@ -38,7 +38,7 @@ class Fit:
 
 def fit(ev: Evaluation, row: int, k: int, evidence: list[Evidence] | None = None) -> Fit:
     """The fit of candidate `row` for position `k`; the candidate must have a feasible task there.
-    `evidence` (from `evidence(ev, row)`) may be passed when several positions are explained for one row."""
+    `evidence` (from `find_evidence(ev, row)`) may be passed when several positions are explained for one row."""
     columns = np.asarray(ev.columns.columns_of(k))
     feasible = ev.feasible[row, columns]
     best = int(columns[np.argmax(np.where(feasible, ev.score[row, columns], -1.0))])
