@@ -154,6 +154,8 @@ RULES: tuple[HardRule, ...] = (
     HardRule(ExclusionCode.unavailable, Scope.CANDIDATE, _unavailable, _unavailable_reasons),
     HardRule(ExclusionCode.no_capacity, Scope.CANDIDATE, _no_capacity, _no_capacity_reasons),
     HardRule(ExclusionCode.too_far, Scope.CANDIDATE, _too_far, _too_far_reasons),
+    # Stored matching only: the lifecycle blocks a citizen rejected for the position (docs/lifecycle.md).
+    HardRule(ExclusionCode.rejected_before, Scope.CANDIDATE, None, None),
     HardRule(ExclusionCode.restriction_conflict, Scope.PAIR, _restriction_conflict, _restriction_conflict_reasons),
     HardRule(ExclusionCode.missing_licence, Scope.PAIR, _missing_licence, _missing_licence_reasons),
     HardRule(ExclusionCode.no_common_days, Scope.PAIR, _no_common_days, _no_common_days_reasons),

@@ -20,4 +20,9 @@ def number(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
-__all__ = ["fold", "number"]
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """"1 stilling", "2 stillinger": the count with the Danish form that fits it."""
+    return f"{count} {singular if count == 1 else plural_form}"
+
+
+__all__ = ["fold", "number", "plural"]

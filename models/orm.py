@@ -8,19 +8,19 @@ written by any path, not only through pydantic. Functional restrictions are stor
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, CheckConstraint, DateTime, Dialect, ForeignKey, Index, Integer, MetaData, String, Text,
+    JSON, BigInteger, CheckConstraint, Date, DateTime, Dialect, ForeignKey, Index, Integer, MetaData, String, Text,
     UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from models.vocabulary import (
-    AuditAction, CapacityBasis, CitizenStatus, CodeSet, EmployerSize, Gender, JobState, MatchSource, PositionStatus,
-    ProposalKind, ProposalStatus, Role, Sector, Severity,
+    AuditAction, CapacityBasis, CitizenStatus, CodeSet, ContractType, EmployerSize, FollowupKind, Gender, JobState,
+    MatchSource, PositionStatus, ProposalKind, ProposalStatus, RejectedBy, Role, Sector, Severity,
 )
 
 NAMING_CONVENTION = {
@@ -76,7 +76,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), date: Date(), dict[str, Any]: JSON(), list[str]: JSON()}
 
 
 class Jobcenter(Base):
@@ -88,6 +88,9 @@ class Jobcenter(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     municipality: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every lifecycle write (outcome, undo, employment change) in the jobcentre: what the pool and
+    # position caches check besides the rows' own updated_at (models.placements).
+    lifecycle_changed_at: Mapped[datetime | None]
 
 
 class Citizen(Base):
@@ -126,6 +129,10 @@ class Citizen(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Free-text skånehensyn the import could not map to a catalogue code: shown to consultants.
     unresolved_restriction_notes: Mapped[list[str]] = mapped_column(default=list)
+    # When the current LY spell began (sent by the case system); the status history starts here.
+    ly_since: Mapped[date | None]
+    # Employed and looking for more hours: the remaining available_hours stay matchable (docs/lifecycle.md).
+    seeks_more_hours: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -133,6 +140,23 @@ class Citizen(Base):
     restrictions: Mapped[list[CitizenRestriction]] = relationship(
         back_populates="citizen", cascade="all, delete-orphan", passive_deletes=True,
         order_by="CitizenRestriction.sort_order", lazy="selectin")
+    status_changes: Mapped[list[CitizenStatusChange]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="noload")
+
+
+class CitizenStatusChange(Base):
+    """The status the case system (or an import) set, from the day it took effect. The lifecycle's own
+    states (in fleksjob, in praktik) are derived from events and employments; see models.lifecycle."""
+
+    __tablename__ = "citizen_status_changes"
+    __table_args__ = (one_of("citizen_status_changes", "status", CitizenStatus),
+                      Index("ix_citizen_status_changes_citizen_id_effective", "citizen_id", "effective"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    effective: Mapped[date]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CitizenRestriction(Base):
@@ -285,7 +309,8 @@ Index("uq_match_runs_current_position", MatchRun.position_id, unique=True,
 
 
 class Proposal(Base):
-    """A matchforslag from a run; `status` is its latest outcome, or `open`."""
+    """A matchforslag from a run. `status` is the furthest state any of its people has reached, or
+    rejected/withdrawn when every person is (models.lifecycle.proposal_status); `persons` hold each person's."""
 
     __tablename__ = "proposals"
     __table_args__ = (
@@ -306,25 +331,165 @@ class Proposal(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
 
     match_run: Mapped[MatchRun] = relationship(back_populates="proposals")
+    position: Mapped[Position] = relationship()
+    persons: Mapped[list[ProposalPerson]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProposalPerson.sort_order", lazy="selectin")
     events: Mapped[list[ProposalEvent]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", passive_deletes=True,
         order_by=lambda: (ProposalEvent.at, ProposalEvent.id))
 
 
+class ProposalPerson(Base):
+    """One person of a proposal, with the state their outcomes have reached (docs/lifecycle.md)."""
+
+    __tablename__ = "proposal_people"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "candidate_id"),
+        one_of("proposal_people", "status", ProposalStatus),
+        Index("ix_proposal_people_candidate_id_status", "candidate_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    candidate_id: Mapped[str] = mapped_column(String(64))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # [{"task_id", "hours_per_week"}] as proposed.
+    assignments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="persons")
+
+    @property
+    def hours(self) -> int:
+        return sum(int(a["hours_per_week"]) for a in self.assignments)
+
+
 class ProposalEvent(Base):
-    """One recorded outcome of a proposal (contacted, praktik, hired, rejected, withdrawn)."""
+    """One recorded outcome for one person of a proposal. An annulled event (undo) is kept, marked."""
 
     __tablename__ = "proposal_events"
-    __table_args__ = (one_of("proposal_events", "outcome", ProposalStatus, exclude=(ProposalStatus.open,)),)
+    __table_args__ = (
+        one_of("proposal_events", "outcome", ProposalStatus, exclude=(ProposalStatus.open,)),
+        one_of("proposal_events", "rejected_by", RejectedBy),
+        one_of("proposal_events", "contract", ContractType),
+        Index("ix_proposal_events_candidate_id", "candidate_id"),
+        Index("ix_proposal_events_position_id", "position_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[str | None] = mapped_column(String(64))
+    position_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(12))
+    # The person's state before this event: undo returns to it.
+    previous_status: Mapped[str] = mapped_column(String(12), default="open")
+    # The day the event took effect (back-dated events from the case system); `at` is when it was recorded.
+    effective_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    hours_per_week: Mapped[int | None]
+    contract: Mapped[str | None] = mapped_column(String(12))
+    rejected_by: Mapped[str | None] = mapped_column(String(12))
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    annulled_at: Mapped[datetime | None]
+    annulled_by: Mapped[str | None] = mapped_column(String(100))
+    annul_reason: Mapped[str | None] = mapped_column(Text)
 
     proposal: Mapped[Proposal] = relationship(back_populates="events")
+
+
+class Employment(Base):
+    """A fleksjob created by a `hired` outcome; ended by PATCH /employments/{id}; annulled by undo."""
+
+    __tablename__ = "employments"
+    __table_args__ = (
+        one_of("employments", "contract", ContractType),
+        CheckConstraint("hours_per_week BETWEEN 1 AND 37", name="hours_per_week"),
+        Index("ix_employments_citizen_id", "citizen_id"),
+        Index("ix_employments_position_id", "position_id"),
+        Index("ix_employments_jobcenter_id", "jobcenter_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"))
+    citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"))
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"))
+    employer_id: Mapped[str] = mapped_column(String(64))
+    proposal_id: Mapped[str | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_events.id", ondelete="SET NULL"))
+    hours_per_week: Mapped[int]
+    start_date: Mapped[date]
+    # A fixed-term contract's end, or the day an employment was ended; the citizen is back the day after.
+    end_date: Mapped[date | None]
+    contract: Mapped[str] = mapped_column(String(12))
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
+    annulled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tasks: Mapped[list[EmploymentTask]] = relationship(
+        back_populates="employment", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin",
+        order_by="EmploymentTask.id")
+    paid_hours: Mapped[list[PaidHours]] = relationship(
+        back_populates="employment", cascade="all, delete-orphan", passive_deletes=True, order_by="PaidHours.month")
+
+
+class EmploymentTask(Base):
+    """The hours of one task an employment fills (what `hours_filled` of a task adds up)."""
+
+    __tablename__ = "employment_tasks"
+    __table_args__ = (UniqueConstraint("employment_id", "task_id"),
+                      CheckConstraint("hours BETWEEN 1 AND 37", name="hours"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[str] = mapped_column(ForeignKey("employments.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(64))
+    hours: Mapped[int]
+
+    employment: Mapped[Employment] = relationship(back_populates="tasks")
+
+
+class PaidHours(Base):
+    """Paid hours of an employment in one month (eIndkomst løntimer), for SK3 (docs/kpis.md)."""
+
+    __tablename__ = "paid_hours"
+    __table_args__ = (UniqueConstraint("employment_id", "month"),
+                      CheckConstraint("paid_hours >= 0 AND paid_hours <= 400", name="paid_hours"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[str] = mapped_column(ForeignKey("employments.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    paid_hours: Mapped[float]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    employment: Mapped[Employment] = relationship(back_populates="paid_hours")
+
+
+class FollowUp(Base):
+    """An opfølgning generated from an event, due on a working day (models.lifecycle)."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        one_of("followups", "kind", FollowupKind),
+        Index("ix_followups_jobcenter_id_done_at_due_date", "jobcenter_id", "done_at", "due_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    jobcenter_id: Mapped[int] = mapped_column(ForeignKey("jobcenters.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20))
+    due_date: Mapped[date]
+    citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[str | None] = mapped_column(String(64))
+    proposal_id: Mapped[str | None] = mapped_column(String(32))
+    employment_id: Mapped[str | None] = mapped_column(ForeignKey("employments.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_events.id", ondelete="CASCADE"))
+    detail: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class User(Base):
@@ -340,6 +505,8 @@ class User(Base):
     jobcenters: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # sha256 of the secret in the consultant's follow-up calendar URL (Outlook cannot send a login).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ApiToken(Base):
@@ -379,4 +546,5 @@ class AuditEntry(Base):
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "BatchJob", "Citizen", "CitizenRestriction", "Employer", "Jobcenter",
     "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "utcnow", "CODED_COLUMNS",
+    "CitizenStatusChange", "Employment", "EmploymentTask", "FollowUp", "PaidHours", "ProposalPerson",
 ]

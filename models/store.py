@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from models import orm, schemas
 from models.chunks import chunked
 from models.orm import utcnow
-from models.vocabulary import OUTCOMES, MatchSource, PositionStatus
+from models.vocabulary import MatchSource, PositionStatus
 
 JobcenterRef = str | orm.Jobcenter
 # Per-session lookups kept in Session.info (strong references; the identity map's are weak).
@@ -126,37 +127,64 @@ def _find_citizen(session: Session, citizen_id: str) -> orm.Citizen | None:
         return session.get(orm.Citizen, citizen_id)
 
 
+class Keep:
+    """The default of an optional upsert field: keep what is stored (None would mean "clear it")."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = Keep()
+
+
 def upsert_citizen(session: Session, candidate: schemas.Candidate, *, postcode: str | None = None,
-                   unresolved_notes: list[str] | None = None) -> tuple[orm.Citizen, bool]:
+                   unresolved_notes: list[str] | None = None, ly_since: date | None | Keep = KEEP,
+                   seeks_more_hours: bool | Keep = KEEP, today: date | None = None) -> tuple[orm.Citizen, bool]:
     """Create or update a citizen from a Candidate; returns (citizen, changed). The same data again
-    changes nothing (updated_at untouched). A citizen that is upserted is active again."""
+    changes nothing (updated_at untouched). A citizen that is upserted is active again. A new or changed
+    status is recorded as a dated status change (effective `today`; for a new citizen from ly_since)."""
     if not candidate.jobcenter:
         raise ValueError(f"borger '{candidate.id}' mangler jobcenter")
+    today = today or date.today()
     jobcenter = get_or_create_jobcenter(session, candidate.jobcenter)
     values = _citizen_values(candidate) | {"jobcenter": jobcenter, "active": True}
     if postcode is not None:
         values["postcode"] = postcode
     if unresolved_notes is not None:
         values["unresolved_restriction_notes"] = list(unresolved_notes)
+    if ly_since is not KEEP:
+        values["ly_since"] = ly_since
+    if seeks_more_hours is not KEEP:
+        values["seeks_more_hours"] = seeks_more_hours
     wanted = [(r.code, r.value, r.severity) for r in candidate.restrictions]
 
     citizen = _find_citizen(session, candidate.id)
     if citizen is None:
         now = utcnow()
-        citizen = orm.Citizen(**({"postcode": None, "unresolved_restriction_notes": []} | values),
-                              id=candidate.id, created_at=now, updated_at=now)
+        defaults = {"postcode": None, "unresolved_restriction_notes": [], "ly_since": None, "seeks_more_hours": False}
+        citizen = orm.Citizen(**(defaults | values), id=candidate.id, created_at=now, updated_at=now)
         _replace_restrictions(session, citizen, wanted)
         session.add(citizen)
         session.info.setdefault(_CITIZENS, {})[citizen.id] = citizen
+        _record_status(session, citizen, min(citizen.ly_since or today, today))
         return citizen, True
 
+    status_before = citizen.status
     changed = _assign_changed(citizen, values)
+    if citizen.status != status_before:
+        _record_status(session, citizen, today)
     if _restriction_rows(citizen) != wanted:
         _replace_restrictions(session, citizen, wanted)
         changed = True
     if changed:
         citizen.updated_at = utcnow()
     return citizen, changed
+
+
+def _record_status(session: Session, citizen: orm.Citizen, effective: date) -> None:
+    # Through the relationship, so the unit of work inserts a new citizen before its first status change.
+    citizen.status_changes.append(orm.CitizenStatusChange(status=citizen.status, effective=effective,
+                                                          recorded_at=utcnow()))
 
 
 def preload_citizens(session: Session, citizen_ids: Iterable[str]) -> int:
@@ -307,6 +335,10 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
     wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
 
     row = session.get(orm.Position, position.id)
+    if row is not None and row.status == PositionStatus.filled and status == PositionStatus.open:
+        # `filled` is the lifecycle's verdict (every task's hours taken by employments): an upsert that
+        # merely says "open" does not undo it; models.placements.refresh_position_status reopens it.
+        values["status"] = PositionStatus.filled
     if row is None:
         now = utcnow()
         row = orm.Position(id=position.id, created_at=now, updated_at=now, **values)
@@ -384,7 +416,10 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
         run.proposals.append(orm.Proposal(
             id=proposal["proposal_id"], position_id=position_id, kind=proposal["kind"], people=proposal["people"],
             hours_covered=proposal["hours_covered"], hours_requested=proposal["hours_requested"],
-            objective=proposal["objective"], rank=rank, status="open"))
+            objective=proposal["objective"], rank=rank, status="open",
+            persons=[orm.ProposalPerson(candidate_id=p["candidate_id"], sort_order=order,
+                                        assignments=p["assignments"], status="open")
+                     for order, p in enumerate(proposal["people"])]))
     run.response = payload
     session.add(run)
     session.flush()
@@ -396,28 +431,9 @@ def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None
         orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))).one_or_none()
 
 
-def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *, actor: str,
-                            reason: str | None = None) -> orm.ProposalEvent:
-    """Append an outcome to a proposal's history and make it the proposal's status. A rejection needs a
-    reason: it is what the next match should learn from."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"ukendt udfald '{outcome}'; gyldige: {', '.join(OUTCOMES)}")
-    reason = reason.strip() if reason else None
-    if outcome == "rejected" and not reason:
-        raise ValueError("et afslag kræver en begrundelse (reason)")
-    proposal = session.get(orm.Proposal, proposal_id)
-    if proposal is None:
-        raise NotFoundError(f"matchforslaget '{proposal_id}' findes ikke")
-    event = orm.ProposalEvent(outcome=outcome, reason=reason, actor=actor, at=utcnow())
-    proposal.events.append(event)
-    proposal.status = outcome
-    session.flush()
-    return event
-
-
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
     "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
-    "position_to_schema", "preload_citizens", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
+    "position_to_schema", "preload_citizens", "store_match_run", "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]

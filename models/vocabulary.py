@@ -124,6 +124,7 @@ class ExclusionCode(CodeSet):
     too_far = ("too_far", "For langt væk")
     no_capacity = ("no_capacity", "For få timer")
     unavailable = ("unavailable", "Ikke til rådighed")
+    rejected_before = ("rejected_before", "Afvist før")
 
 
 class EvidenceSource(CodeSet):
@@ -171,6 +172,33 @@ OUTCOMES: tuple[str, ...] = tuple(code for code in ProposalStatus.codes() if cod
 """The outcomes a consultant or the case system records: every proposal state but `open`."""
 
 
+class RejectedBy(CodeSet):
+    """Who turned a proposal down (docs/lifecycle.md)."""
+
+    employer = ("employer", "Virksomheden")
+    citizen = ("citizen", "Borgeren")
+    jobcenter = ("jobcenter", "Jobcentret")
+
+
+class ContractType(CodeSet):
+    permanent = ("permanent", "Fast ansættelse")
+    fixed_term = ("fixed_term", "Tidsbegrænset ansættelse")
+
+
+class EmploymentStatus(CodeSet):
+    active = ("active", "I job")
+    ended = ("ended", "Afsluttet")
+
+
+class FollowupKind(CodeSet):
+    """Follow-ups (opfølgning) generated from events; their due rules are in models.lifecycle."""
+
+    first_week_call = ("first_week_call", "Opfølgning efter første uge i job")
+    fixed_term_expiry = ("fixed_term_expiry", "Tidsbegrænset ansættelse udløber")
+    praktik_end = ("praktik_end", "Praktikken slutter")
+    contact_no_answer = ("contact_no_answer", "Intet svar efter kontakt")
+
+
 # ---- jobs, access and audit ---------------------------------------------------------------------------
 
 
@@ -201,7 +229,8 @@ class AuditAction(CodeSet):
 
 
 __all__ = [
-    "ACTIVE_JOB_STATES", "OUTCOMES", "AuditAction", "CapacityBasis", "CitizenStatus", "CodeSet", "Day",
-    "EmployerSize", "EvidenceSource", "ExclusionCode", "Gender", "JobState", "MatchSource", "PositionStatus", "ProposalKind",
-    "ProposalStatus", "Role", "Sector", "Severity", "UncoveredReason", "literal",
+    "ACTIVE_JOB_STATES", "OUTCOMES", "AuditAction", "CapacityBasis", "CitizenStatus", "CodeSet", "ContractType",
+    "Day", "EmployerSize", "EmploymentStatus", "EvidenceSource", "ExclusionCode", "FollowupKind", "Gender",
+    "JobState", "MatchSource", "PositionStatus", "ProposalKind", "ProposalStatus", "RejectedBy", "Role", "Sector",
+    "Severity", "UncoveredReason", "literal",
 ]

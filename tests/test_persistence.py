@@ -3,7 +3,7 @@ PostgreSQL through the `db_url` fixture."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from models import orm, store
+from models import orm, placements, store
 from models.db import (
     alembic_config,
     database_url,
@@ -23,6 +23,7 @@ from models.db import (
     session_scope,
     upgrade_database,
 )
+from models.placements import LifecycleError, OutcomeRequest
 from models.schemas import Candidate, Location, MatchResponse, Position
 
 
@@ -365,32 +366,40 @@ def test_only_one_current_run_per_position_is_enforced_by_the_database(session: 
 
 def test_outcome_events_keep_history_and_set_status(session: Session) -> None:
     store.upsert_position(session, make_position(), "Horsens")
+    store.upsert_citizen(session, make_candidate("B-1", capacity_hours=8))
     run = store.store_match_run(session, "S-1", make_response(), source="ui", created_by="k1")
-    proposal_id = run.proposals[0].id
+    proposal = run.proposals[0]
     session.commit()
-    store.record_proposal_outcome(session, proposal_id, "contacted", actor="k1")
-    store.record_proposal_outcome(session, proposal_id, "praktik", actor="k1", reason="4 ugers praktik")
-    store.record_proposal_outcome(session, proposal_id, "hired", actor="k2")
+    person = proposal.persons[0].candidate_id
+    today = date(2026, 12, 1)
+    for outcome, actor, extra in (("contacted", "k1", {}), ("praktik", "k1", {"reason": "4 ugers praktik"}),
+                                  ("hired", "k2", {"hours_per_week": 2, "contract": "permanent"})):
+        placements.record_outcome(session, proposal, OutcomeRequest(outcome, person, **extra), actor=actor, today=today)
     session.commit()
     session.expunge_all()
-    proposal = session.get(orm.Proposal, proposal_id)
-    assert proposal.status == "hired"
-    assert [(e.outcome, e.actor, e.reason) for e in proposal.events] == [
-        ("contacted", "k1", None), ("praktik", "k1", "4 ugers praktik"), ("hired", "k2", None)]
-    assert all(e.at.tzinfo is not None for e in proposal.events)
+    proposal = session.get(orm.Proposal, proposal.id)
+    assert proposal.status == "hired" and proposal.persons[0].status == "hired"
+    assert [(e.outcome, e.actor, e.reason, e.previous_status) for e in proposal.events] == [
+        ("contacted", "k1", None, "open"), ("praktik", "k1", "4 ugers praktik", "contacted"),
+        ("hired", "k2", None, "praktik")]
+    assert all(e.at.tzinfo is not None and e.effective_date == today for e in proposal.events)
     assert session.get(orm.Proposal, run.proposals[1].id).status == "open"
 
 
 def test_outcome_validation(session: Session) -> None:
     store.upsert_position(session, make_position(), "Horsens")
-    proposal_id = store.store_match_run(session, "S-1", make_response(), source="ui", created_by="k").proposals[0].id
-    with pytest.raises(ValueError, match="begrundelse"):
-        store.record_proposal_outcome(session, proposal_id, "rejected", actor="k", reason="  ")
-    with pytest.raises(ValueError, match="ukendt udfald"):
-        store.record_proposal_outcome(session, proposal_id, "married", actor="k")
-    with pytest.raises(store.NotFoundError):
-        store.record_proposal_outcome(session, "nope", "contacted", actor="k")
-    event = store.record_proposal_outcome(session, proposal_id, "rejected", actor="k", reason="For mange løft")
+    store.upsert_citizen(session, make_candidate("B-1"))
+    proposal = store.store_match_run(session, "S-1", make_response(), source="ui", created_by="k").proposals[0]
+    person = proposal.persons[0].candidate_id
+    today = date(2026, 12, 1)
+    with pytest.raises(LifecycleError, match="begrundelse"):
+        placements.record_outcome(session, proposal, OutcomeRequest("rejected", person, reason="  ",
+                                                                    rejected_by="employer"), actor="k", today=today)
+    with pytest.raises(LifecycleError) as unknown:
+        placements.record_outcome(session, proposal, OutcomeRequest("married", person), actor="k", today=today)
+    assert unknown.value.conflict
+    event = placements.record_outcome(session, proposal, OutcomeRequest("rejected", person, reason="For mange løft",
+                                                                        rejected_by="employer"), actor="k", today=today)
     assert event.reason == "For mange løft" and count(session, orm.ProposalEvent) == 1
 
 

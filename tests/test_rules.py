@@ -90,12 +90,12 @@ ALONE = {
 }
 
 
-@pytest.mark.parametrize("code", [r.code for r in rules.RULES])
+@pytest.mark.parametrize("code", [r.code for r in rules.RULES if r.mask is not None])
 def test_each_mask_holds_exactly_where_its_case_is_and_nowhere_else(code):
     changes, expected = ALONE[code]
     _, ev = evaluate_position(Position.model_validate(POSITION), index_of({}, changes))
     f = ev.feasibility
-    for other in rules.RULES:
+    for other in (r for r in rules.RULES if r.mask is not None):
         mask = (f.pair if other.scope is rules.Scope.PAIR else f.candidate)[other.code]
         assert not mask[0].any(), f"{other.code} holds for the feasible citizen"
         assert mask[1].tolist() == (expected if other.code == code else [False] * len(mask[1])), other.code
@@ -135,6 +135,19 @@ def test_a_caller_supplied_unavailable_block_excludes_with_its_detail():
     assert [(e.candidate_id, [(r.code, r.detail) for r in e.reasons]) for e in excluded] == \
         [("B-1", [("unavailable", praktik)])]
     assert not pairs.feasible[1].any()
+
+
+def test_rejected_before_holds_only_where_the_caller_blocks_the_pair():
+    index = index_of({}, {})
+    detail = "afvist til denne stilling af virksomheden 01.11.2026: for travlt køkken"
+    position = Position.model_validate(POSITION)
+    blocks = [Block("B-1", ExclusionCode.rejected_before, detail, position_id=position.id)]
+    ranking, excluded, pairs = rank(position, index, MatchOptions(), blocks=blocks)
+    assert [r.candidate_id for r in ranking] == ["B-0"]
+    assert [(e.candidate_id, [(r.code, r.detail) for r in e.reasons]) for e in excluded] == \
+        [("B-1", [("rejected_before", detail)])]
+    assert not pairs.feasible[1].any()
+    assert rules.rule(ExclusionCode.rejected_before).label == "Afvist før"
 
 
 def test_a_block_comes_after_the_rules_own_reason_of_the_same_code():
