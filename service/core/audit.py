@@ -54,9 +54,17 @@ def audit_read(session: Session, principal: Principal, endpoint: str, *, citizen
     """Log a read and return once the entry is committed (before the answer is sent). The read transaction
     is ended first; the entry is then written by the database's AuditWriter, together with the entries of
     reads that arrived meanwhile, in one short write transaction (group commit)."""
-    rows = _rows(principal, "read", endpoint, [citizen_id], jobcenter=jobcenter, detail=None)
+    audit_reads(session, principal, endpoint, {jobcenter: [citizen_id]})
+
+
+def audit_reads(session: Session, principal: Principal, endpoint: str,
+                citizens_by_jobcenter: dict[str | None, list[str]]) -> None:
+    """audit_read for several citizens (grouped by their jobcentre) in one group commit."""
+    rows = [row for jobcenter, ids in sorted(citizens_by_jobcenter.items(), key=lambda kv: str(kv[0]))
+            for row in _rows(principal, "read", endpoint, ids, jobcenter=jobcenter, detail=None)]
     session.commit()
-    audit_writer(session.get_bind()).write(rows)
+    if rows:
+        audit_writer(session.get_bind()).write(rows)
 
 
 class AuditWriter:
@@ -154,4 +162,4 @@ def audit_entries(session: Session, *, citizen_id: str | None = None, jobcenter:
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
-__all__ = ["AuditWriter", "audit", "audit_entries", "audit_many", "audit_read", "audit_writer"]
+__all__ = ["AuditWriter", "audit", "audit_entries", "audit_many", "audit_read", "audit_reads", "audit_writer"]

@@ -10,12 +10,16 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from matcher import PoolIndex, rank
+from matcher import rank
 from matcher.split import split_position
+from matcher.supply import PositionFit, rank_positions
 from models import orm, store
 from models.schemas import MatchOptions, MatchResponse
+from models.vocabulary import PositionStatus
 from service.core.audit import audit_many
 from service.core.auth.principal import Principal
+from service.core import pool
+from service.core.pool import MatchPool, OpenSide
 from service.core.pool_cache import PoolCache, citizen_fingerprint
 from service.core.transactions import write_transaction
 
@@ -44,28 +48,32 @@ def citizens_in(response: MatchResponse) -> list[str]:
 
 
 def match_stored_position(session: Session, principal: Principal, position_row: orm.Position, *,
-                          index: PoolIndex | None = None, options: MatchOptions | None = None, source: str,
+                          match_pool: MatchPool | None = None, options: MatchOptions | None = None, source: str,
                           endpoint: str) -> tuple[orm.MatchRun, MatchResponse]:
-    """Rank the jobcentre's available citizens for the position, propose one person or a split (OR-Tools),
-    store the run as the position's current one and log the citizens matched. Does not commit.
-    `index` lets a caller pass a cached PoolIndex of the jobcentre's available citizens."""
-    response = compute_match(session, position_row, index=index, options=options)
+    """Rank the jobcentre's available citizens for what is left of the position, propose one person or a
+    split (OR-Tools), store the run as the position's current one and log the citizens matched. Does not
+    commit. `match_pool` lets a caller pass the cached pool of the jobcentre."""
+    response = compute_match(session, position_row, match_pool=match_pool, options=options)
     return store_match(session, principal, position_row, response, source=source, endpoint=endpoint), response
 
 
-def compute_match(session: Session, position_row: orm.Position, *, index: PoolIndex | None = None,
+def compute_match(session: Session, position_row: orm.Position, *, match_pool: MatchPool | None = None,
                   options: MatchOptions | None = None) -> MatchResponse:
-    """The matching half of match_stored_position: reads (the pool, when no index is given), never writes,
-    so a caller can run it before taking the database's write lock."""
-    if position_row.status != "open":
-        raise PositionNotOpen(f"Stillingen '{position_row.id}' er ikke åben (status: {position_row.status}).")
+    """The matching half of match_stored_position: reads (the pool, when none is given), never writes, so a
+    caller can run it before taking the database's write lock. Only the position's residual is matched
+    (service.core.pool): hours filled or held, and people already there, are taken out first."""
+    if position_row.status != PositionStatus.open:
+        label = PositionStatus.label_of(position_row.status).lower()
+        raise PositionNotOpen(f"Stillingen '{position_row.id}' er ikke åben (status: {label}).")
+    match_pool = match_pool or pool.load_match_pool(session, position_row.jobcenter.name)
     position = store.position_to_schema(position_row)
-    if index is None:
-        index = PoolIndex.build(store.available_candidates(session, position_row.jobcenter.name))
+    left = pool.residual(position, match_pool.state)
+    if left is None:
+        raise PositionNotOpen(pool.nothing_left_reason(position, match_pool.state))
     options = options or MatchOptions()
-    ranking, excluded, pairs = rank(position, index, options)
+    ranking, excluded, pairs = rank(left, match_pool.index, options, blocks=match_pool.blocks)
     return MatchResponse(position_id=position.id, ranking=ranking, excluded=excluded,
-                         proposals=split_position(position, pairs, top_k=options.top_k))
+                         proposals=split_position(left, pairs, top_k=options.top_k))
 
 
 def store_match(session: Session, principal: Principal, position_row: orm.Position, response: MatchResponse, *,
@@ -98,10 +106,10 @@ def match_and_store(session: Session, principal: Principal, row: orm.Position, *
     for _ in range(MATCH_ATTEMPTS):
         jobcenter, stamp = row.jobcenter.name, _stamp(row)
         if cache is not None:
-            pool_version, index = cache.versioned_pool_index(session, jobcenter)
+            pool_version, match_pool = cache.versioned_match_pool(session, jobcenter)
         else:
-            pool_version, index = citizen_fingerprint(session, jobcenter), None
-        response = compute_match(session, row, index=index, options=options)
+            pool_version, match_pool = citizen_fingerprint(session, jobcenter), None
+        response = compute_match(session, row, match_pool=match_pool, options=options)
         try:
             with write_transaction(session):
                 stored_stamp = session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
@@ -117,5 +125,18 @@ def match_and_store(session: Session, principal: Principal, row: orm.Position, *
     raise MatchConflict("Stillingen eller puljen blev ændret under matchningen; prøv igen.")
 
 
+def rank_for_citizen(session: Session, citizen: orm.Citizen, *, side: OpenSide | None = None,
+                     limit: int = 10) -> tuple[list[PositionFit], OpenSide]:
+    """Supply-led: the open positions (what is left of them) that fit the citizen best, as matching sees the
+    citizen today; none while they are employed and not seeking more hours, or held by a praktik or a contact."""
+    side = side or pool.load_open_side(session, citizen.jobcenter.name)
+    if not pool.available_status(citizen, side.state):
+        return [], side
+    candidates = pool.matchable([store.citizen_to_candidate(citizen)], side.state)
+    if not candidates:
+        return [], side
+    return rank_positions(candidates[0], side.columns, limit=limit, blocks=side.blocks), side
+
+
 __all__ = ["MATCH_ATTEMPTS", "MatchConflict", "PositionGone", "PositionNotOpen", "citizens_in", "compute_match",
-           "match_and_store", "match_stored_position", "store_match"]
+           "match_and_store", "match_stored_position", "rank_for_citizen", "store_match"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import date
 from collections.abc import Callable
 from typing import Any
 
@@ -29,8 +30,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from matcher import PoolIndex
-from matcher.supply import OpenPositions
 from models import orm, store
+from service.core import pool
+from service.core.pool import MatchPool, OpenSide, PoolState
 
 _JOBCENTER_ID = select(orm.Jobcenter.id).where(orm.Jobcenter.name == bindparam("jobcenter")).scalar_subquery()
 
@@ -40,17 +42,23 @@ def _aggregates(model: type) -> tuple[Any, Any]:
             select(func.max(model.updated_at)).where(model.jobcenter_id == _JOBCENTER_ID).scalar_subquery())
 
 
+_LIFECYCLE = (select(orm.Jobcenter.lifecycle_changed_at)
+              .where(orm.Jobcenter.name == bindparam("jobcenter")).scalar_subquery())
+
 # Built once; only the jobcentre parameter changes between requests.
-_CITIZEN_FINGERPRINT = select(*_aggregates(orm.Citizen))
-_POSITION_FINGERPRINT = select(*_aggregates(orm.Position), *_aggregates(orm.Employer))
+_CITIZEN_FINGERPRINT = select(*_aggregates(orm.Citizen), _LIFECYCLE)
+_POSITION_FINGERPRINT = select(*_aggregates(orm.Position), *_aggregates(orm.Employer), _LIFECYCLE)
 
 
 def citizen_fingerprint(session: Session, jobcenter: str) -> tuple[Any, ...]:
-    return tuple(session.connection().execute(_CITIZEN_FINGERPRINT, {"jobcenter": jobcenter}).one())
+    """The jobcentre's citizens, its lifecycle stamp, and the day (holds and employments end by date)."""
+    row = session.connection().execute(_CITIZEN_FINGERPRINT, {"jobcenter": jobcenter}).one()
+    return (*row, date.today())
 
 
 def position_fingerprint(session: Session, jobcenter: str) -> tuple[Any, ...]:
-    return tuple(session.connection().execute(_POSITION_FINGERPRINT, {"jobcenter": jobcenter}).one())
+    row = session.connection().execute(_POSITION_FINGERPRINT, {"jobcenter": jobcenter}).one()
+    return (*row, date.today())
 
 
 # Single-citizen indexes kept for supply-led requests, and finished answers (a few kB each).
@@ -84,31 +92,35 @@ class _Recent:
 class PoolCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pools: dict[str, tuple[tuple[Any, ...], PoolIndex]] = {}
-        self._positions: dict[str, tuple[tuple[Any, ...], OpenPositions]] = {}
+        self._pools: dict[str, tuple[tuple[Any, ...], MatchPool]] = {}
+        self._positions: dict[str, tuple[tuple[Any, ...], OpenSide]] = {}
         self._citizens = _Recent(CITIZEN_INDEX_ENTRIES)
         self._answers = _Recent(ANSWER_ENTRIES)
 
-    def citizen_index(self, citizen: orm.Citizen) -> PoolIndex:
-        """A one-citizen PoolIndex (its competence features are the costly part), keyed by the row's
-        updated_at so any change rebuilds it."""
-        key = (citizen.id, citizen.updated_at)
+    def citizen_index(self, citizen: orm.Citizen, state: PoolState) -> PoolIndex | None:
+        """A one-citizen PoolIndex of the citizen as matching sees them today (its competence features are
+        the costly part), keyed by the row's updated_at and the hours their employments take; None when
+        the citizen cannot be matched (employed and not seeking more hours, held by a praktik or contact)."""
+        if not pool.available_status(citizen, state):
+            return None
+        key = (citizen.id, citizen.updated_at, state.committed.get(citizen.id, 0))
         index = self._citizens.get(key)
         if index is None:
-            index = PoolIndex.build([store.citizen_to_candidate(citizen)])
+            index = PoolIndex.build(pool.matchable([store.citizen_to_candidate(citizen)], state))
             self._citizens.put(key, index)
         return index
 
-    def versioned_citizen_index(self, session: Session, citizen_id: str, updated_at: Any) -> tuple[Any, PoolIndex]:
+    def versioned_citizen_index(self, session: Session, citizen_id: str, updated_at: Any,
+                                state: PoolState) -> tuple[Any, PoolIndex | None]:
         """citizen_index for a citizen known by id and the `updated_at` just read, with the `updated_at` of
         the data it holds: the row itself is loaded only when no index of that version is cached."""
-        index = self._citizens.get((citizen_id, updated_at))
-        if index is not None:
+        index = self._citizens.get((citizen_id, updated_at, state.committed.get(citizen_id, 0)))
+        if index is not None and citizen_id not in state.held:
             return updated_at, index
         citizen = session.get(orm.Citizen, citizen_id)
         if citizen is None:  # deleted since its updated_at was read: an empty-handed answer would mislead
             raise LookupError(citizen_id)
-        return citizen.updated_at, self.citizen_index(citizen)
+        return citizen.updated_at, self.citizen_index(citizen, state)
 
     def answer(self, version: tuple[Any, ...], build: Callable[[], tuple[tuple[Any, ...], bytes]]) -> bytes:
         """The finished JSON answer for `version` (a tuple of every version the answer depends on, led by
@@ -120,44 +132,46 @@ class PoolCache:
             self._answers.put(built_version, answer)
         return answer
 
-    def pool_index(self, session: Session, jobcenter: str) -> PoolIndex:
-        """The PoolIndex of the jobcentre's available citizens."""
-        return self.versioned_pool_index(session, jobcenter)[1]
+    def match_pool(self, session: Session, jobcenter: str) -> MatchPool:
+        """The jobcentre's pool as matching sees it today (index, lifecycle state, blocks)."""
+        return self.versioned_match_pool(session, jobcenter)[1]
 
-    def versioned_pool_index(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], PoolIndex]:
-        """pool_index with the citizen fingerprint it was validated against, for a caller that checks later
+    def versioned_match_pool(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], MatchPool]:
+        """match_pool with the citizen fingerprint it was validated against, for a caller that checks later
         (in its write transaction) that the pool it matched is still the current one."""
         key = citizen_fingerprint(session, jobcenter)
         with self._lock:
             cached = self._pools.get(jobcenter)
         if cached and cached[0] == key:
             return cached
-        index = PoolIndex.build(store.available_candidates(session, jobcenter))
+        built = pool.load_match_pool(session, jobcenter)
         with self._lock:
-            self._pools[jobcenter] = (key, index)
-        return key, index
+            self._pools[jobcenter] = (key, built)
+        return key, built
 
-    def open_positions(self, session: Session, jobcenter: str) -> OpenPositions:
-        """The jobcentre's open positions, prepared for supply-led ranking."""
-        return self.versioned_open_positions(session, jobcenter)[1]
+    def open_side(self, session: Session, jobcenter: str) -> OpenSide:
+        """The jobcentre's open positions, residual and prepared for supply-led ranking."""
+        return self.versioned_open_side(session, jobcenter)[1]
 
-    def versioned_open_positions(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], OpenPositions]:
-        """open_positions with the fingerprint it was validated against."""
+    def versioned_open_side(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], OpenSide]:
+        """open_side with the fingerprint it was validated against."""
         key = position_fingerprint(session, jobcenter)
         with self._lock:
             cached = self._positions.get(jobcenter)
         if cached and cached[0] == key:
             return cached
-        positions = OpenPositions.build(store.open_positions(session, jobcenter))
+        built = pool.load_open_side(session, jobcenter)
         with self._lock:
-            self._positions[jobcenter] = (key, positions)
-        return key, positions
+            self._positions[jobcenter] = (key, built)
+        return key, built
 
 
 def position_version_key(row: orm.Position) -> tuple[Any, ...]:
-    """Everything GET /positions/{id} shows depends on: the position (tasks, status and jobcentre changes
-    bump its updated_at) and its employer. Compare service.http.deps.PositionVersion.key."""
-    return ("position", row.id, row.updated_at, row.jobcenter.name, row.employer_id, row.employer.updated_at)
+    """Everything GET /positions/{id} shows depends on: the position (tasks and jobcentre changes bump its
+    updated_at), its employer, and the lifecycle (status and filled hours) on this day. Compare
+    service.http.deps.PositionVersion.key."""
+    return ("position", row.id, row.updated_at, row.jobcenter.name, row.employer_id, row.employer.updated_at,
+            row.status, row.jobcenter.lifecycle_changed_at, date.today())
 
 
 __all__ = ["ANSWER_ENTRIES", "CITIZEN_INDEX_ENTRIES", "PoolCache", "citizen_fingerprint", "position_fingerprint",

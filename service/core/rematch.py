@@ -2,7 +2,11 @@
 
 Shared by `fleksmatch rematch`, `fleksmatch demo` and the API's background job. Reading, solving and
 writing are separate steps: the new proposals are written in ONE transaction at the end, which also retires
-the previous ones, so a run that is interrupted or killed leaves the previous proposals exactly as they were.
+the previous open ones, so a run that is interrupted or killed leaves the previous proposals exactly as they
+were. The rematch builds on what consultants recorded (service.core.pool): it solves only the residual —
+the citizens' remaining hours and the positions' unfilled, unheld hours — with held people kept where they
+are and rejected pairs kept apart. Proposals in which anyone has an outcome are never retired: they stay
+listed beside the new run (service.core.lifecycle.position_proposals).
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import PoolIndex, evaluate_position, rank
 from matcher.batch import batch_assign
 from matcher.ranking import order_rows
+from matcher.rules import Block
 from models import store
+from service.core import pool
 from models.db import session_scope
 from models.schemas import (
     Candidate, MatchOptions, MatchResponse, Position, Proposal, RankedCandidate,
@@ -123,11 +129,27 @@ class _Plan:
     batch: object
 
 
-def load_pool(session: Session, jobcenter: str | None) -> tuple[list[Candidate], list[Position]]:
-    return store.available_candidates(session, jobcenter), store.open_positions(session, jobcenter)
+@dataclass(frozen=True)
+class RematchInput:
+    """What a rematch solves: the matchable pool, the residual positions, the lifecycle's blocks, and the
+    open positions with nothing left to match (their open proposals are retired)."""
+
+    candidates: list[Candidate]
+    positions: list[Position]
+    blocks: tuple[Block, ...] = ()
+    exhausted: tuple[str, ...] = ()
 
 
-def plan_rematch(candidates: list[Candidate], positions: list[Position], progress: Progress | None = None) -> _Plan:
+def load_pool(session: Session, jobcenter: str | None, today: date | None = None) -> RematchInput:
+    state = pool.load_state(session, jobcenter, today or date.today())
+    residuals = [(p.id, pool.residual(p, state)) for p in store.open_positions(session, jobcenter)]
+    return RematchInput(candidates=pool.matchable_candidates(session, jobcenter, state),
+                        positions=[r for _, r in residuals if r is not None], blocks=tuple(pool.blocks(state)),
+                        exhausted=tuple(pid for pid, r in residuals if r is None))
+
+
+def plan_rematch(candidates: list[Candidate], positions: list[Position], progress: Progress | None = None,
+                 blocks: tuple[Block, ...] = ()) -> _Plan:
     """Rank every open position against its own jobcentre's pool, then assign the pool across positions.
 
     Progress counts positions twice: once as they are ranked, once as the batch solver finishes them."""
@@ -141,7 +163,7 @@ def plan_rematch(candidates: list[Candidate], positions: list[Position], progres
     responses: dict[str, MatchResponse] = {}
     items = []
     for done, position in enumerate(positions, start=1):
-        ranking, excluded, pairs = rank(position, indexes.get(position.jobcenter, empty), options)
+        ranking, excluded, pairs = rank(position, indexes.get(position.jobcenter, empty), options, blocks=blocks)
         responses[position.id] = MatchResponse(position_id=position.id, ranking=ranking, excluded=excluded)
         items.append((position, pairs))
         if progress:
@@ -151,7 +173,8 @@ def plan_rematch(candidates: list[Candidate], positions: list[Position], progres
                          if progress else None)
     for position in positions:
         responses[position.id] = _with_proposed_people(
-            responses[position.id], position, indexes.get(position.jobcenter, empty), batch.proposals.get(position.id))
+            responses[position.id], position, indexes.get(position.jobcenter, empty), batch.proposals.get(position.id),
+            blocks)
     return _Plan(responses=responses, positions=positions, candidates_available=len(candidates), batch=batch)
 
 
@@ -159,14 +182,17 @@ def run_rematch(factory: sessionmaker, jobcenter: str | None = None, *, progress
                 created_by: str = "rematch", batch_job_id: str | None = None, source: str = "rematch") -> RematchSummary:
     started = time.perf_counter()
     with session_scope(factory) as session:
-        candidates, positions = load_pool(session, jobcenter)
-    plan = plan_rematch(candidates, positions, progress)
+        work = load_pool(session, jobcenter)
+    plan = plan_rematch(work.candidates, work.positions, progress, work.blocks)
     with session_scope(factory) as session:
-        for position in positions:
+        for position in work.positions:
             response = plan.responses[position.id].model_copy(
                 update={"proposals": _stored_proposals(plan.batch, position.id)})
             store.store_match_run(session, position.id, response, source=source, created_by=created_by,
                                   batch_job_id=batch_job_id)
+        for position_id in work.exhausted:
+            store.store_match_run(session, position_id, MatchResponse(position_id=position_id), source=source,
+                                  created_by=created_by, batch_job_id=batch_job_id)
     return summarise(plan, time.perf_counter() - started)
 
 
@@ -176,17 +202,18 @@ def _stored_proposals(batch, position_id: str) -> list[Proposal]:
 
 
 def _with_proposed_people(response: MatchResponse, position: Position, index: PoolIndex,
-                          proposal: Proposal | None) -> MatchResponse:
+                          proposal: Proposal | None, blocks: tuple[Block, ...] = ()) -> MatchResponse:
     """The batch may propose someone ranked below the stored top; add their ranking entries so every
     proposed person has their explanation ("Hvorfor") stored beside the proposal."""
     shown = {entry.candidate_id for entry in response.ranking}
     missing = {p.candidate_id for p in proposal.people} - shown if proposal else set()
     if not missing:
         return response
-    pairs, _ = evaluate_position(position, index)
+    pairs, _ = evaluate_position(position, index, blocks=blocks)
     ordered = [pairs.candidate_ids[row] for row in order_rows(pairs)]
     depth = 1 + max(ordered.index(candidate_id) for candidate_id in missing)
-    deeper, _, _ = rank(position, index, MatchOptions(limit=depth, include_excluded=False, proposals=False))
+    deeper, _, _ = rank(position, index, MatchOptions(limit=depth, include_excluded=False, proposals=False),
+                        blocks=blocks)
     extra = [entry for entry in deeper if entry.candidate_id in missing]
     return response.model_copy(update={"ranking": response.ranking + extra})
 
