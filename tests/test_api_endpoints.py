@@ -58,21 +58,26 @@ def test_stored_proposals_have_ids_and_a_full_outcome_history(api):
     h = api.as_("a")
     run = api.client.post("/api/v1/positions/S-A/proposals", headers=h).json()
     assert run["ranking"] and run["proposals"]
-    pid = run["proposals"][0]["proposal_id"]
-    assert run["proposals"][0]["status"] == "open"
-    rejected = api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "rejected"}, headers=h)
+    proposal = run["proposals"][0]
+    pid, person = proposal["proposal_id"], proposal["people"][0]["candidate_id"]
+    assert proposal["status"] == "open"
+    rejected = api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "rejected", "candidate_id": person,
+                                                                "rejected_by": "employer"}, headers=h)
     assert rejected.status_code == 422 and rejected.json()["errors"][0]["field"] == "reason"
-    api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "contacted"}, headers=h)
-    answer = api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "rejected", "reason": "For travlt"},
-                              headers=h)
+    api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "contacted", "candidate_id": person}, headers=h)
+    answer = api.client.patch(f"/api/v1/proposals/{pid}", json={
+        "outcome": "rejected", "candidate_id": person, "rejected_by": "employer", "reason": "For travlt"}, headers=h)
     out = answer.json()
-    assert answer.status_code == 200 and out["status"] == "rejected" and out["current"] is True
-    assert [(e["outcome"], e["reason"]) for e in out["history"]] == [("contacted", None), ("rejected", "For travlt")]
+    assert answer.status_code == 200 and out["current"] is True
+    mine = next(p for p in out["people"] if p["candidate_id"] == person)
+    assert mine["status"] == "rejected"
+    assert [(e["outcome"], e["reason"]) for e in mine["history"]] == [("contacted", None), ("rejected", "For travlt")]
     assert all(e["actor"].startswith("token:") and e["at"] for e in out["history"])
     # A new run retires the old one; the outcome stays with the proposal that was shown.
     api.client.post("/api/v1/positions/S-A/proposals", headers=h)
-    again = api.client.patch(f"/api/v1/proposals/{pid}", json={"outcome": "withdrawn"}, headers=h).json()
-    assert again["current"] is False and len(again["history"]) == 3
+    listed = api.client.get("/api/v1/positions/S-A/proposals", headers=h).json()["proposals"]
+    kept = next(p for p in listed if p["proposal_id"] == pid)
+    assert kept["current"] is False and len(kept["history"]) == 2
 
 
 def test_closed_position_cannot_be_matched(api):

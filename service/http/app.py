@@ -13,7 +13,9 @@ from models.db import make_engine, normalise_url, session_factory
 from models.settings import Settings, load_settings
 from service.core.jobs import RematchRunner
 from service.core.pool_cache import PoolCache
-from service.http.api import audit, citizens, employers, health, jobs, match, positions, proposals
+from service.http.api import (
+    audit, citizens, employers, employments, followups, health, jobs, match, positions, proposals,
+)
 from service.http.api.common import API_PREFIX
 from service.http.limits import MAX_BODY_BYTES, BodySizeLimit
 from service.http.problems import ProblemDetails, install_problem_handlers
@@ -40,7 +42,9 @@ TAGS = [
     {"name": "Borgere", "description": "Borgere i puljen (fra sagssystemet)."},
     {"name": "Virksomheder og stillinger", "description": "Virksomheder, stillinger og deres opgaver."},
     {"name": "Matchning", "description": "Statsløs matchning efter kontrakten."},
-    {"name": "Matchforslag", "description": "Udfald af gemte matchforslag."},
+    {"name": "Matchforslag", "description": "Udfald pr. person i gemte matchforslag, fortryd, og stillingens forslag."},
+    {"name": "Ansættelser", "description": "Ansættelser skabt af udfaldet `hired`: afslutning og betalte timer."},
+    {"name": "Opfølgning", "description": "Opfølgninger efter udfald, som liste og som kalender (iCalendar)."},
     {"name": "Genmatchning", "description": "Samlet genmatchning af et jobcenters pulje i baggrunden."},
     {"name": "Adgangslog", "description": "Log over opslag i borgerdata."},
     {"name": "Drift", "description": "Drift og overvågning."},
@@ -79,7 +83,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.state.rematch_runner = RematchRunner(app.state.session_factory)
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    for area in (health, match, citizens, employers, positions, proposals, jobs, audit):
+    for area in (health, match, citizens, employers, positions, proposals, employments, followups, jobs, audit):
         app.include_router(area.router, prefix=API_PREFIX)
     _register_problem_schema(app)
     install_web_ui(app, settings)

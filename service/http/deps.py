@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
@@ -143,7 +143,8 @@ AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
 
 _LABELS: dict[type, str] = {
     orm.Citizen: "Borgeren", orm.Employer: "Virksomheden", orm.Position: "Stillingen",
-    orm.Proposal: "Matchforslaget", orm.BatchJob: "Kørslen",
+    orm.Proposal: "Matchforslaget", orm.BatchJob: "Kørslen", orm.Employment: "Ansættelsen",
+    orm.FollowUp: "Opfølgningen",
 }
 
 
@@ -156,6 +157,9 @@ def jobcenter_of(session: Session, obj: Any) -> str | None:
         return position.jobcenter.name if position else None
     if isinstance(obj, orm.BatchJob):
         return obj.jobcenter
+    if isinstance(obj, (orm.Employment, orm.FollowUp)):
+        center = session.get(orm.Jobcenter, obj.jobcenter_id)
+        return center.name if center else None
     raise TypeError(f"no tenant rule for {type(obj).__name__}")
 
 
@@ -240,16 +244,20 @@ class PositionVersion:
     updated_at: datetime
     employer_id: str
     employer_updated_at: datetime
+    status: str
+    lifecycle_changed_at: datetime | None
 
     @property
     def key(self) -> tuple[Any, ...]:
         """As service.core.pool_cache.position_version_key computes it from a loaded row."""
-        return ("position", self.id, self.updated_at, self.jobcenter, self.employer_id, self.employer_updated_at)
+        return ("position", self.id, self.updated_at, self.jobcenter, self.employer_id, self.employer_updated_at,
+                self.status, self.lifecycle_changed_at, date.today())
 
 
 _POSITION_VERSION_QUERY = (
     select(orm.Position.id, orm.Jobcenter.name, orm.Position.updated_at, orm.Position.employer_id,
-           orm.Employer.updated_at.label("employer_updated_at"))
+           orm.Employer.updated_at.label("employer_updated_at"), orm.Position.status,
+           orm.Jobcenter.lifecycle_changed_at)
     .join(orm.Jobcenter, orm.Position.jobcenter_id == orm.Jobcenter.id)
     .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
     .where(orm.Position.id == bindparam("position_id")))
@@ -261,7 +269,8 @@ def load_position_version(session: Session, principal: Principal, position_id: s
     if row is None or not principal.can_see(row.name):
         raise not_found(orm.Position, position_id)
     return PositionVersion(id=row.id, jobcenter=row.name, updated_at=row.updated_at, employer_id=row.employer_id,
-                           employer_updated_at=row.employer_updated_at)
+                           employer_updated_at=row.employer_updated_at, status=row.status,
+                           lifecycle_changed_at=row.lifecycle_changed_at)
 
 
 @dataclass(frozen=True)
@@ -296,12 +305,30 @@ def _scoped_job(request: Request, session: DbSession, principal: CurrentPrincipa
     return job
 
 
+def _scoped_employment(request: Request, session: DbSession, principal: CurrentPrincipal,
+                       employment_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
+                                                          description="Ansættelsens id")]) -> orm.Employment:
+    employment = load_scoped(session, principal, orm.Employment, employment_id)
+    end_dependency_transaction(request, session)
+    return employment
+
+
+def _scoped_followup(request: Request, session: DbSession, principal: CurrentPrincipal,
+                     followup_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
+                                                      description="Opfølgningens id")]) -> orm.FollowUp:
+    followup = load_scoped(session, principal, orm.FollowUp, followup_id)
+    end_dependency_transaction(request, session)
+    return followup
+
+
 ScopedProposal = Annotated[orm.Proposal, Depends(_scoped_proposal)]
 ScopedJob = Annotated[orm.BatchJob, Depends(_scoped_job)]
+ScopedEmployment = Annotated[orm.Employment, Depends(_scoped_employment)]
+ScopedFollowUp = Annotated[orm.FollowUp, Depends(_scoped_followup)]
 
 __all__ = [
     "AdminPrincipal", "CitizenRef", "Credentials", "CurrentPrincipal", "DbSession", "PositionAccess",
-    "PositionVersion", "ScopedCitizen", "ScopedEmployer", "ScopedJob", "ScopedPosition", "ScopedPositionAccess",
+    "PositionVersion", "ScopedCitizen", "ScopedEmployer", "ScopedEmployment", "ScopedFollowUp", "ScopedJob", "ScopedPosition", "ScopedPositionAccess",
     "ScopedProposal", "authenticate", "bearer_scheme", "current_principal", "end_dependency_transaction",
     "get_session", "jobcenter_of", "load_citizen_ref", "load_position_version", "load_scoped",
     "reads_before_writing", "require_roles", "write_target",

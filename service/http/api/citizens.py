@@ -3,6 +3,7 @@ Every handler that touches a citizen's data writes an audit entry in the same tr
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
@@ -11,9 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from matcher.supply import rank_positions
-from models import orm, store
+from models import orm, placements, store
 from models.schemas import Candidate
 from service.http.api.common import endpoint_of, invalid, same_id, value_problem
+from service.http.api.employments import employment_out
+from service.http.api.lifecycle_schemas import StatusSpanOut
 from service.http.api.schemas import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
 from service.core.audit import audit, audit_read
 from service.http.deps import (
@@ -22,14 +25,21 @@ from service.http.deps import (
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Borgere"])
+# Sent by the case system beside the matching contract's fields; left out, they keep what is stored.
+LIFECYCLE_FIELDS = {"ly_since", "seeks_more_hours"}
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S",
                            description="Borgerens id fra sagssystemet")]
 
 
-def citizen_out(citizen: orm.Citizen) -> CitizenOut:
+def citizen_out(session: Session, citizen: orm.Citizen) -> CitizenOut:
+    today = date.today()
     candidate = store.citizen_to_candidate(citizen)
-    return CitizenOut(**candidate.model_dump(), postcode=citizen.postcode, active=citizen.active,
-                      updated_at=citizen.updated_at)
+    facts = placements.citizen_lifecycle(session, citizen, today)
+    return CitizenOut(
+        **(candidate.model_dump() | {"status": facts.status}), postcode=citizen.postcode, active=citizen.active,
+        updated_at=citizen.updated_at, ly_since=citizen.ly_since, seeks_more_hours=citizen.seeks_more_hours,
+        available_hours=facts.available_hours, employments=[employment_out(e, today) for e in facts.employments],
+        status_history=[StatusSpanOut(status=s.status, from_=s.start, to=s.end) for s in facts.history])
 
 
 @router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
@@ -43,17 +53,20 @@ def put_citizen(id: IdPath, request: Request, response: Response, session: DbSes
     same_id(id, body.id)
     existing, jobcenter = write_target(session, principal, orm.Citizen, id, body.jobcenter)
     try:
-        candidate = Candidate.model_validate(body.model_dump(exclude={"postcode"}) | {"id": id, "jobcenter": jobcenter})
+        candidate = Candidate.model_validate(body.model_dump(exclude=LIFECYCLE_FIELDS | {"postcode"})
+                                             | {"id": id, "jobcenter": jobcenter})
     except ValidationError as exc:
         raise invalid(exc) from None
+    lifecycle_fields = {name: getattr(body, name) for name in LIFECYCLE_FIELDS if name in body.model_fields_set}
     try:
-        citizen, changed = store.upsert_citizen(session, candidate, postcode=body.postcode)
+        citizen, changed = store.upsert_citizen(session, candidate, postcode=body.postcode, **lifecycle_fields)
     except ValueError as exc:
         raise value_problem(exc, "jobcenter") from None
     if changed:
         audit(session, principal, "update" if existing else "create", endpoint_of(request), citizen_id=id,
               jobcenter=jobcenter)
-    out = citizen_out(citizen)
+    session.flush()
+    out = citizen_out(session, citizen)
     session.commit()
     response.status_code = 200 if existing else 201
     return out
@@ -64,7 +77,7 @@ def put_citizen(id: IdPath, request: Request, response: Response, session: DbSes
 def get_citizen(citizen: ScopedCitizen, request: Request, session: DbSession,
                 principal: CurrentPrincipal) -> CitizenOut:
     """Borgeren som gemt. Opslaget skrives i adgangsloggen."""
-    out = citizen_out(citizen)
+    out = citizen_out(session, citizen)
     audit_read(session, principal, endpoint_of(request), citizen_id=citizen.id, jobcenter=citizen.jobcenter.name)
     return out
 
@@ -96,17 +109,17 @@ def _citizen_proposals(id: str, request: Request, session: Session, credentials:
     principal = authenticate(request, session, credentials)
     citizen = load_citizen_ref(session, principal, id)
     cache = request.app.state.pool_cache
-    positions_version, positions = cache.versioned_open_positions(session, citizen.jobcenter)
+    positions_version, side = cache.versioned_open_side(session, citizen.jobcenter)
 
     def build() -> tuple[tuple, bytes]:
         try:
-            citizen_version, index = cache.versioned_citizen_index(session, citizen.id, citizen.updated_at)
+            citizen_version, index = cache.versioned_citizen_index(session, citizen.id, citizen.updated_at, side.state)
         except LookupError:
             raise not_found(orm.Citizen, citizen.id) from None
-        fits = rank_positions(index, positions, limit=limit)
-        by_id = {p.id: p for p in positions.positions}
+        fits = rank_positions(index, side.columns, limit=limit, blocks=side.blocks) if index is not None else []
+        by_id = {p.id: p for p in side.positions}
         body = CitizenProposalsOut(
-            citizen_id=citizen.id, positions_considered=len(positions.positions),
+            citizen_id=citizen.id, positions_considered=side.considered,
             positions=[PositionMatch(position_id=f.position_id, title=by_id[f.position_id].title,
                                      employer_name=by_id[f.position_id].employer.name, rank=f.rank, score=f.score,
                                      hours_offered=f.hours_offered, feasible_tasks=f.feasible_tasks,
@@ -114,7 +127,8 @@ def _citizen_proposals(id: str, request: Request, session: Session, credentials:
         return _answer_version(citizen.id, citizen_version, positions_version, limit), body.model_dump_json().encode()
 
     # The same citizen and the same open positions give the same ranking, so a finished answer is reused
-    # until the citizen, a position or an employer of the jobcentre changes (see service.core.pool_cache).
+    # until the citizen, a position, an employer or the lifecycle of the jobcentre changes (see
+    # service.core.pool_cache).
     answer = cache.answer(_answer_version(citizen.id, citizen.updated_at, positions_version, limit), build)
     audit_read(session, principal, endpoint_of(request), citizen_id=citizen.id, jobcenter=citizen.jobcenter)
     return Response(content=answer, media_type="application/json")

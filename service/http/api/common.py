@@ -6,6 +6,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel, ValidationError
 
 from models.errors import danish_errors
+from models.placements import LifecycleError
 from service.http.problems import Problem
 
 API_PREFIX = "/api/v1"
@@ -41,3 +42,10 @@ def invalid(exc: ValidationError) -> Problem:
 def value_problem(exc: ValueError, field: str) -> Problem:
     """A Danish ValueError from models.store as a 422 naming the field it concerns."""
     return Problem(422, f"Ugyldige data: {exc}.", errors=[{"field": field, "message": str(exc)}])
+
+
+def lifecycle_problem(exc: LifecycleError) -> Problem:
+    """A refused lifecycle request: 409 when the current state does not allow it, else 422 naming the field."""
+    if exc.conflict:
+        return Problem(409, str(exc))
+    return Problem(422, str(exc), errors=[{"field": exc.field or "body", "message": str(exc)}])

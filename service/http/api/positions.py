@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from models import orm, store
+from models import orm, placements, store
 from models.schemas import MatchOptions, Position
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
 from service.core.pool_cache import position_version_key
@@ -25,9 +26,12 @@ router = APIRouter(tags=["Virksomheder og stillinger"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Stillingens id")]
 
 
-def position_out(row: orm.Position) -> PositionOut:
-    schema = store.position_to_schema(row)
-    return PositionOut(**schema.model_dump(), status=row.status, postcode=row.postcode, updated_at=row.updated_at)
+def position_out(session: Session, row: orm.Position) -> PositionOut:
+    schema = store.position_to_schema(row).model_dump()
+    employments = placements.live_employments(session, position_ids=[row.id], on=date.today())
+    filled = placements.filled_hours(employments).get(row.id, {})
+    schema["tasks"] = [task | {"hours_filled": filled.get(task["id"], 0)} for task in schema["tasks"]]
+    return PositionOut(**schema, status=row.status, postcode=row.postcode, updated_at=row.updated_at)
 
 
 @router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
@@ -51,7 +55,8 @@ def put_position(id: IdPath, response: Response, session: DbSession, principal: 
     except ValidationError as exc:
         raise invalid(exc) from None
     row = store.upsert_position(session, position, jobcenter, status=body.status, postcode=body.postcode)
-    out = position_out(row)
+    placements.refresh_after_edit(session, row, on=date.today())
+    out = position_out(session, row)
     session.commit()
     response.status_code = 200 if existing else 201
     return out
@@ -71,7 +76,7 @@ def _get_position(id: str, request: Request, session: Session, credentials: Any)
 
     def build() -> tuple[tuple, bytes]:
         row = load_scoped(session, principal, orm.Position, id)
-        return position_version_key(row), position_out(row).model_dump_json().encode()
+        return position_version_key(row), position_out(session, row).model_dump_json().encode()
 
     # The answer is kept under the versions it was built from, so any change to the position, its tasks
     # or its employer (through any process) is read fresh; see service.core.pool_cache.

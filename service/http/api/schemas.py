@@ -4,10 +4,10 @@ examples (the case-system integrator reads only the OpenAPI document). The match
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from models import vocabulary
 from models.schemas import (
@@ -15,11 +15,11 @@ from models.schemas import (
     RankedCandidate, Sector, Task,
 )
 from models.vocabulary import literal
+from service.http.api.lifecycle_schemas import EmploymentOut, StatusSpanOut
 
 Postcode = Field(default=None, pattern=r"^\d{4}$", description="Postnummer (4 cifre)", examples=["8700"])
 PositionStatus = literal(vocabulary.PositionStatus)
 ProposalStatus = literal(vocabulary.ProposalStatus)
-Outcome = literal(vocabulary.ProposalStatus, exclude=(vocabulary.ProposalStatus.open,))
 JobState = literal(vocabulary.JobState)
 
 TASK_EXAMPLE = {
@@ -82,25 +82,38 @@ def _examples(*examples: dict) -> ConfigDict:
 # ---- citizens -----------------------------------------------------------------------------------------
 
 
+CITIZEN_LIFECYCLE_EXAMPLE = {"ly_since": "2025-06-01", "seeks_more_hours": False}
+
+
 class CitizenIn(Candidate):
     """En borger som sagssystemet sender den. `id` kan udelades (id'et i adressen gælder); `jobcenter` kan
-    udelades når nøglen kun dækker ét jobcenter."""
+    udelades når nøglen kun dækker ét jobcenter. Felter, der udelades, bevares som gemt for `postcode`,
+    `ly_since` og `seeks_more_hours`. Registrerede udfald og ansættelser ændres aldrig af en opdatering."""
 
-    model_config = _examples(CITIZEN_EXAMPLE)
+    model_config = _examples(CITIZEN_EXAMPLE | CITIZEN_LIFECYCLE_EXAMPLE)
 
     id: Id | None = Field(default=None, description="Skal være lig id'et i adressen, hvis det angives")
     postcode: str | None = Postcode
+    ly_since: date | None = Field(default=None, description="Hvornår den nuværende periode på ledighedsydelse begyndte")
+    seeks_more_hours: StrictBool = Field(default=False, description="I job og søger flere timer: de ledige timer kan matches")
 
 
 class CitizenOut(Candidate):
-    """En borger som den er gemt. Indeholder funktionelle skånehensyn, aldrig diagnoser."""
+    """En borger som den er gemt, med forløbet: ansættelser, ledige timer og dateret statushistorik. `status`
+    er den aktuelle (fx `employed` ved en aktiv ansættelse). Funktionelle skånehensyn, aldrig diagnoser."""
 
-    model_config = _examples({"id": "B-1", **CITIZEN_EXAMPLE, "active": True,
-                              "updated_at": "2024-05-01T08:30:00Z"})
+    model_config = _examples({"id": "B-1", **CITIZEN_EXAMPLE, **CITIZEN_LIFECYCLE_EXAMPLE, "active": True,
+                              "updated_at": "2024-05-01T08:30:00Z", "available_hours": 5, "employments": [],
+                              "status_history": [{"status": "available", "from": "2025-06-01", "to": None}]})
 
     postcode: str | None = Postcode
     active: bool = Field(description="Falsk når borgeren manglede i seneste synkroniserede import")
     updated_at: datetime
+    ly_since: date | None = None
+    seeks_more_hours: bool = False
+    available_hours: int = Field(description="capacity_hours minus timerne i aktive ansættelser")
+    employments: list[EmploymentOut]
+    status_history: list[StatusSpanOut]
 
 
 # ---- employers and positions --------------------------------------------------------------------------
@@ -159,12 +172,21 @@ class PositionIn(BaseModel):
         return tasks
 
 
+class TaskOut(Task):
+    hours_filled: int = Field(default=0, description="Timer besat af aktive ansættelser")
+
+
 class PositionOut(Position):
+    """En stilling med opgaver; `hours_filled` pr. opgave, og `status` bliver `filled`, når alle opgavers
+    timer er besat."""
+
     model_config = _examples({"id": "S-1", **{k: v for k, v in POSITION_EXAMPLE.items() if k != "employer_id"},
+                              "tasks": [TASK_EXAMPLE | {"hours_filled": 0}],
                               "employer": {"id": "V-1", "name": "Bageriet A/S", "size": "small", "sector": "private",
                                            "has_fleksjob_experience": False, "max_fleksjobbere": 2},
                               "updated_at": "2024-05-01T08:30:00Z"})
 
+    tasks: list[TaskOut]
     status: PositionStatus
     postcode: str | None = None
     updated_at: datetime
@@ -190,57 +212,6 @@ class StoredMatchResponse(BaseModel):
     ranking: list[RankedCandidate]
     excluded: list[Excluded]
     proposals: list[StoredProposal]
-
-
-class OutcomeIn(BaseModel):
-    """Udfaldet af et matchforslag. Et afslag (`rejected`) kræver en begrundelse."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
-        {"outcome": "contacted"},
-        {"outcome": "rejected", "reason": "Virksomheden kunne ikke tilbyde faste rutiner"},
-    ]})
-
-    outcome: Outcome = Field(description="`contacted`, `praktik`, `hired`, `rejected` eller `withdrawn`")
-    reason: str | None = Field(default=None, max_length=2000, validate_default=True,
-                               description="Begrundelse; påkrævet ved `rejected`")
-
-    @field_validator("reason")
-    @classmethod
-    def _rejection_has_reason(cls, reason: str | None, info: ValidationInfo) -> str | None:
-        if info.data.get("outcome") == "rejected" and not (reason or "").strip():
-            raise ValueError("et afslag kræver en begrundelse")
-        return reason
-
-
-class ProposalEventOut(BaseModel):
-    outcome: Outcome
-    reason: str | None
-    actor: str = Field(description="Hvem der registrerede udfaldet")
-    at: datetime
-
-
-class ProposalOut(BaseModel):
-    """Et matchforslag med dets historik af udfald."""
-
-    model_config = _examples({
-        "proposal_id": "3f2a9c0d4b7e4e0f9a1b2c3d4e5f6a7b", "position_id": "S-1",
-        "run_id": "9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e", "current": True, "kind": "single",
-        "people": [{"candidate_id": "B-7", "assignments": [{"task_id": "t1", "hours_per_week": 5}]}],
-        "hours_covered": 5, "hours_requested": 6, "rank": 1, "status": "contacted",
-        "history": [{"outcome": "contacted", "reason": None, "actor": "token:3 Sagssystem Horsens",
-                     "at": "2024-05-02T09:00:00Z"}]})
-
-    proposal_id: str
-    position_id: str
-    run_id: str
-    current: bool = Field(description="Sand når forslaget hører til stillingens nyeste matchkørsel")
-    kind: ProposalKind
-    people: list[dict[str, Any]]
-    hours_covered: int
-    hours_requested: int
-    rank: int
-    status: ProposalStatus
-    history: list[ProposalEventOut]
 
 
 # ---- supply-led ---------------------------------------------------------------------------------------
@@ -336,7 +307,7 @@ class HealthOut(BaseModel):
 
 __all__ = [
     "AuditEntryOut", "AuditLogOut", "CitizenIn", "CitizenOut", "CitizenProposalsOut", "EmployerIn", "EmployerOut",
-    "HealthOut", "JobAccepted", "JobOut", "MATCH_REQUEST_EXAMPLE", "MATCH_RESPONSE_EXAMPLE", "OutcomeIn",
-    "PositionIn", "PositionMatch", "PositionOut", "ProposalEventOut", "ProposalOut", "RematchIn",
+    "HealthOut", "JobAccepted", "JobOut", "MATCH_REQUEST_EXAMPLE", "MATCH_RESPONSE_EXAMPLE",
+    "PositionIn", "PositionMatch", "PositionOut", "RematchIn", "TaskOut",
     "StoredMatchResponse", "StoredProposal",
 ]
