@@ -159,11 +159,15 @@ def test_consultant_flow_from_vacancy_to_udpluk(server, page_for) -> None:
     why_not.locator("summary").click()
     assert why_not.get_by_text("B-4").first.is_visible()
 
-    # Record "Kontaktet" on the split proposal.
-    split.get_by_role("button", name="Kontaktet").click()
-    page.get_by_text("Udfald registreret: Kontaktet.").wait_for()
+    # Record "Kontaktet" for one person of the split proposal.
+    person = split.locator("details.person-outcome", has_text="Udfald for B-1")
+    person.locator("summary").click()
+    person.get_by_role("button", name="Kontaktet").click()
+    page.get_by_text("Udfald registreret for B-1: Kontaktet.").wait_for()
     split = page.locator("article.proposal", has_text="Delt stilling").first
     assert split.locator("h3 .badge").inner_text() == "Kontaktet"
+    assert split.locator("details.person-outcome", has_text="Udfald for B-2").locator(".badge").inner_text() == \
+        "Ikke behandlet"  # the other person of the split is untouched
     shot(page, "04-stilling-kontaktet")
 
     # The udpluk for the employer: relevant restrictions only.

@@ -300,24 +300,43 @@ def test_match_shows_ranking_explanations_split_and_exclusions(anna) -> None:
     assert re.search(r'class="segment t0" style="width: 50\.0%"', page)
 
 
-def test_record_outcomes_and_rejection_needs_a_reason(anna, factory) -> None:
+def test_record_outcomes_per_person_and_rejection_needs_a_reason(anna, factory) -> None:
+    client, token = anna
+    position_id = create_position(client, token)
+    page = match(client, token, position_id)
+    proposal_id = re.search(r"/forslag/([0-9a-f]+)/udfald", page).group(1)
+    person = {"csrf_token": token, "candidate_id": "B-1"}
+    response = client.post(f"/forslag/{proposal_id}/udfald", data=person | {"outcome": "contacted"})
+    assert "Udfald registreret for B-1: Kontaktet." in response.text
+    refused = client.post(f"/forslag/{proposal_id}/udfald", data=person | {"outcome": "rejected"})
+    assert refused.status_code == 422
+    assert "Skriv en begrundelse, når forslaget afvises." in refused.text
+    client.post(f"/forslag/{proposal_id}/udfald", data=person | {"outcome": "rejected",
+                                                                 "reason": "Virksomheden ansatte internt"})
+    with session_scope(factory) as session:
+        proposal = session.get(orm.Proposal, proposal_id)
+        assert {p.candidate_id: p.status for p in proposal.persons}["B-1"] == "rejected"
+        assert [(e.candidate_id, e.outcome, e.reason, e.rejected_by, e.actor) for e in proposal.events] == [
+            ("B-1", "contacted", None, None, "user:anna"),
+            ("B-1", "rejected", "Virksomheden ansatte internt", "jobcenter", "user:anna")]
+    backward = client.post(f"/forslag/{proposal_id}/udfald", data=person | {"outcome": "contacted"})
+    assert backward.status_code == 409 and "afvist" in backward.text
+    assert client.post(f"/forslag/{proposal_id}/udfald",
+                       data=person | {"outcome": "married"}).status_code == 422
+
+
+def test_a_hire_from_the_stilling_page_needs_hours_within_capacity(anna, factory) -> None:
     client, token = anna
     position_id = create_position(client, token)
     proposal_id = re.search(r"/forslag/([0-9a-f]+)/udfald", match(client, token, position_id)).group(1)
-    response = client.post(f"/forslag/{proposal_id}/udfald", data={"csrf_token": token, "outcome": "contacted"})
-    assert "Udfald registreret: Kontaktet." in response.text
-    refused = client.post(f"/forslag/{proposal_id}/udfald", data={"csrf_token": token, "outcome": "rejected"})
-    assert refused.status_code == 422
-    assert re.search(rf'id="begrundelse-{proposal_id}-fejl">Skriv en begrundelse, når forslaget afvises\.<', refused.text)
-    client.post(f"/forslag/{proposal_id}/udfald", data={"csrf_token": token, "outcome": "rejected",
-                                                        "reason": "Virksomheden ansatte internt"})
+    person = {"csrf_token": token, "candidate_id": "B-1", "outcome": "hired", "date": "2026-12-07"}
+    too_many = client.post(f"/forslag/{proposal_id}/udfald", data=person | {"hours_per_week": "9"})
+    assert too_many.status_code == 422 and "9 timer er for mange" in too_many.text
+    hired = client.post(f"/forslag/{proposal_id}/udfald", data=person | {"hours_per_week": "4"})
+    assert "Udfald registreret for B-1: Ansat." in hired.text
     with session_scope(factory) as session:
-        proposal = session.get(orm.Proposal, proposal_id)
-        assert proposal.status == "rejected"
-        assert [(e.outcome, e.reason, e.actor) for e in proposal.events] == [
-            ("contacted", None, "user:anna"), ("rejected", "Virksomheden ansatte internt", "user:anna")]
-    assert client.post(f"/forslag/{proposal_id}/udfald",
-                       data={"csrf_token": token, "outcome": "withdrawn"}).status_code == 422
+        employment = session.scalars(select(orm.Employment)).one()
+        assert (employment.citizen_id, employment.hours_per_week, str(employment.start_date)) == ("B-1", 4, "2026-12-07")
 
 
 def test_closed_position_is_not_matched(anna, factory) -> None:

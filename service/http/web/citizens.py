@@ -13,11 +13,12 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from matcher.supply import rank_positions
 from models import orm, store
 from models.catalogue import load_catalogue
 from models.schemas import Candidate
 from service.core.audit import audit
+from service.core.matching import rank_for_citizen
+from service.core.pool import OpenSide
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
 from service.http.web.access import citizen_or_404, visible_jobcenter_ids
@@ -118,14 +119,14 @@ class Suggestion:
     notes: tuple[str, ...]
 
 
-def suggested_positions(session: Session, candidate: Candidate, limit: int = 10) -> list[Suggestion]:
-    """Supply-led: the open positions of the citizen's jobcentre that fit them best (matcher.supply)."""
-    if candidate.status != "available":
-        return []
-    positions = store.open_positions(session, candidate.jobcenter)
-    by_id = {p.id: p for p in positions}
+def suggested_positions(session: Session, citizen: orm.Citizen, limit: int = 10,
+                        side: OpenSide | None = None) -> list[Suggestion]:
+    """Supply-led: the open positions of the citizen's jobcentre that fit them best, as matching sees the
+    citizen today (service.core.matching.rank_for_citizen)."""
+    fits, side = rank_for_citizen(session, citizen, side=side, limit=limit)
+    by_id = {p.id: p for p in side.positions}
     out = []
-    for fit in rank_positions(candidate, positions, limit=limit):
+    for fit in fits:
         schema = by_id[fit.position_id]
         titles = {t.id: t.title for t in schema.tasks}
         out.append(Suggestion(
@@ -137,6 +138,11 @@ def suggested_positions(session: Session, candidate: Candidate, limit: int = 10)
     return out
 
 
+def _open_side(request: Request, session: Session, citizen: orm.Citizen) -> OpenSide | None:
+    cache = getattr(request.app.state, "pool_cache", None)
+    return cache.open_side(session, citizen.jobcenter.name) if cache is not None else None
+
+
 @router.get("/borgere/{citizen_id}", name="web_citizen")
 def citizen_detail(request: Request, citizen_id: str, principal: Principal = Depends(web_principal),
                    session: Session = Depends(db_session)) -> Response:
@@ -146,7 +152,8 @@ def citizen_detail(request: Request, citizen_id: str, principal: Principal = Dep
     candidate = store.citizen_to_candidate(citizen)
     context = {
         "citizen": citizen, "candidate": candidate, "restrictions": restriction_lines(citizen),
-        "suggestions": suggested_positions(session, candidate), "history": proposal_history(session, principal, citizen.id),
+        "suggestions": suggested_positions(session, citizen, side=_open_side(request, session, citizen)),
+        "history": proposal_history(session, principal, citizen.id),
         "nav": "borgere",
     }
     session.commit()

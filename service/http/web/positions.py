@@ -3,13 +3,17 @@ candidates, proposals and outcome buttons."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from models import orm, store
-from models.vocabulary import PositionStatus, ProposalStatus
+from models import orm, placements, store
+from models.placements import LifecycleError, OutcomeRequest
+from models.vocabulary import ContractType, PositionStatus, ProposalStatus, RejectedBy
+from service.core import lifecycle
 from service.core.auth.principal import Principal
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen
 from service.http.deps import get_session as db_session
@@ -27,8 +31,9 @@ from service.http.web.views import match_view
 
 router = APIRouter(route_class=WebRoute)
 
-# The outcomes a consultant records from the stilling page (withdrawn stays an API/case-system action).
-UI_OUTCOMES = (ProposalStatus.contacted, ProposalStatus.praktik, ProposalStatus.hired, ProposalStatus.rejected)
+# The outcomes a consultant records from the stilling page, per person.
+UI_OUTCOMES = (ProposalStatus.contacted, ProposalStatus.praktik, ProposalStatus.hired, ProposalStatus.rejected,
+               ProposalStatus.withdrawn)
 REASON_REQUIRED = "Skriv en begrundelse, når forslaget afvises."
 
 FIELD_LABELS = {
@@ -172,7 +177,8 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
     if not editing and session.get(orm.Employer, position.employer.id) is not None:
         form.errors["employer_name"] = "Virksomheds-id'et findes allerede; prøv at gemme igen."
         return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
-    store.upsert_position(session, position, jobcenter, status=form.status)
+    row = store.upsert_position(session, position, jobcenter, status=form.status)
+    placements.refresh_after_edit(session, row, on=date.today())
     session.commit()
     flash(request, "ok", "Stillingen er gemt." if editing else "Stillingen er oprettet.")
     return RedirectResponse(request.url_for("web_position", position_id=position.id), status_code=303)
@@ -193,6 +199,7 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
         view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
     context = {
         "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
+        "rejected_by": RejectedBy.labels(), "contracts": ContractType.labels(), "today": date.today().isoformat(),
         "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
     }
     return render(request, "position_detail.html", context, status_code=status_code)
@@ -231,18 +238,55 @@ def position_match(request: Request, position_id: str, principal: Principal = De
 @router.post("/forslag/{proposal_id}/udfald", name="web_proposal_outcome", dependencies=[Depends(require_csrf)])
 async def proposal_outcome(request: Request, proposal_id: str, principal: Principal = Depends(web_principal),
                            session: Session = Depends(db_session)) -> Response:
+    """One person's outcome, with the fields a hire, a praktik or a rejection needs (docs/lifecycle.md)."""
     proposal, row = proposal_or_404(session, principal, proposal_id)
     data = await request.form()
-    outcome = str(data.get("outcome") or "")
-    reason = str(data.get("reason") or "").strip()
-    if outcome not in UI_OUTCOMES:
-        return _detail_page(request, row, principal, session, status_code=422,
-                            outcome_errors={proposal.id: "Vælg et gyldigt udfald."})
-    if outcome == "rejected" and not reason:
-        return _detail_page(request, row, principal, session, status_code=422,
-                            outcome_errors={proposal.id: REASON_REQUIRED})
-    store.record_proposal_outcome(session, proposal.id, outcome, actor=principal.actor, reason=reason or None)
+    candidate_id = str(data.get("candidate_id") or "") or None
+    key = f"{proposal.id}/{candidate_id or ''}"
+    try:
+        outcome_request = outcome_from_form(data)
+        lifecycle.record_outcome(session, principal, proposal, outcome_request,
+                                 endpoint=f"POST /forslag/{proposal.id}/udfald")
+    except LifecycleError as exc:
+        session.rollback()
+        return _detail_page(request, row, principal, session, status_code=409 if exc.conflict else 422,
+                            outcome_errors={key: str(exc)})
     session.commit()
-    flash(request, "ok", f"Udfald registreret: {OUTCOME_LABELS[outcome]}.")
+    who = f" for {candidate_id}" if candidate_id else ""
+    flash(request, "ok", f"Udfald registreret{who}: {OUTCOME_LABELS[outcome_request.outcome]}.")
     url = request.url_for("web_position", position_id=row.id)
     return RedirectResponse(f"{url}#forslag-{proposal.id}", status_code=303)
+
+
+def outcome_from_form(data) -> OutcomeRequest:
+    """The outcome form's fields as an OutcomeRequest; unreadable values are refused in Danish."""
+    outcome = str(data.get("outcome") or "")
+    if outcome not in UI_OUTCOMES:
+        raise LifecycleError("Vælg et gyldigt udfald.", field="outcome")
+    text = {name: str(data.get(name) or "").strip() for name in (
+        "candidate_id", "date", "end_date", "reason", "rejected_by", "hours_per_week", "contract")}
+    if outcome == ProposalStatus.rejected and not text["reason"]:
+        raise LifecycleError(REASON_REQUIRED, field="reason")
+    return OutcomeRequest(
+        outcome=outcome, candidate_id=text["candidate_id"] or None, date=_day(text["date"], "date"),
+        end_date=_day(text["end_date"], "end_date"), reason=text["reason"] or None,
+        rejected_by=(text["rejected_by"] or RejectedBy.jobcenter) if outcome == ProposalStatus.rejected else None,
+        hours_per_week=_whole(text["hours_per_week"]) if outcome == ProposalStatus.hired else None,
+        contract=(text["contract"] or ContractType.permanent) if outcome == ProposalStatus.hired else None)
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LifecycleError(f"Datoen '{text}' kan ikke læses; skriv den som ÅÅÅÅ-MM-DD.", field=field) from None
+
+
+def _whole(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise LifecycleError("Timer pr. uge skal være et helt tal.", field="hours_per_week")
+    return int(text)

@@ -10,9 +10,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from matcher.rules import LABELS
 from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
 from models.vocabulary import (
-    CapacityBasis, CitizenStatus, ExclusionCode, PositionStatus, ProposalKind, ProposalStatus, Severity,
+    CapacityBasis, CitizenStatus, PositionStatus, ProposalKind, ProposalStatus, Severity,
 )
 from service.http.web.csrf import csrf_token
 from service.http.web.flash import pop_flashes
@@ -37,7 +38,7 @@ OUTCOME_LABELS = ProposalStatus.labels()
 CITIZEN_STATUS_LABELS = CitizenStatus.labels()
 CAPACITY_BASIS_LABELS = CapacityBasis.labels()
 SEVERITY_LABELS = Severity.labels()
-EXCLUSION_LABELS = ExclusionCode.labels()
+EXCLUSION_LABELS = LABELS
 COMPONENT_LABELS = {"competence": "Kompetencer", "hours": "Timer", "distance": "Afstand", "wishes": "Ønsker",
                     "urgency": "Prioritet (ledighedsydelse)"}
 PROPOSAL_KIND_LABELS = ProposalKind.labels()

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from matcher.explain import CV_MARK
 from models import store
 from models.catalogue import LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
+from models.vocabulary import EvidenceSource
 from models.schemas import Candidate, Position, RankedCandidate
 from service.core.auth.principal import Principal
 from service.http.deps import get_session as db_session
@@ -92,7 +92,7 @@ def udpluk_candidate(number: int, candidate: Candidate, position: Position, rank
     if ranked is not None:
         # Terms found only in the CV free text are left out: that text may describe health, not skills.
         matched = list(dict.fromkeys(m.matched for m in ranked.explanation.matched_competences
-                                     if not m.matched.endswith(CV_MARK)))
+                                     if m.source != EvidenceSource.cv))
     return UdplukCandidate(
         reference=f"Kandidat {number}", candidate_id=candidate.id,
         assignments=tuple((titles.get(a["task_id"], a["task_id"]), a["hours_per_week"]) for a in assignments or ()),

@@ -11,6 +11,8 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import orm
+from models.lifecycle import ALLOWED_MOVES
+from models.vocabulary import OUTCOMES, ProposalStatus
 from models.schemas import Excluded, MatchResponse, Position, RankedCandidate
 from service.http.web.templating import percent
 
@@ -33,6 +35,8 @@ class PersonBar:
     hours: int
     capacity_hours: int | None
     segments: tuple[Segment, ...]
+    status: str = "open"
+    moves: tuple[str, ...] = ()  # the outcomes the person's state allows next (models.lifecycle)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class OutcomeEvent:
     reason: str | None
     actor: str
     at: str
+    candidate_id: str | None = None
+    annulled: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ def task_legend(position: Position) -> list[TaskLegend]:
 def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, int],
                   uncovered: list[dict] | None = None) -> ProposalView:
     legend = {t.task_id: t for t in task_legend(position)}
+    statuses = {p.candidate_id: p.status for p in row.persons}
     bars = []
     # The common scale: the requested hours, or a person's hours if a (partial) drawing ever exceeds it.
     scale = max([row.hours_requested, *(sum(a["hours_per_week"] for a in p["assignments"]) for p in row.people)])
@@ -116,9 +123,12 @@ def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, i
                     a["hours_per_week"], legend[a["task_id"]].colour if a["task_id"] in legend else 0,
                     percent(a["hours_per_week"], scale))
             for a in person["assignments"])
+        state = statuses.get(person["candidate_id"], ProposalStatus.open)
+        moves = tuple(m for m in OUTCOMES if m in ALLOWED_MOVES.get(state, ()))
         bars.append(PersonBar(person["candidate_id"], sum(s.hours for s in segments),
-                              capacities.get(person["candidate_id"]), segments))
-    events = tuple(OutcomeEvent(e.outcome, e.reason, e.actor, format_time(e.at)) for e in row.events)
+                              capacities.get(person["candidate_id"]), segments, state, moves))
+    events = tuple(OutcomeEvent(e.outcome, e.reason, e.actor, format_time(e.at), e.candidate_id,
+                                e.annulled_at is not None) for e in row.events)
     return ProposalView(
         id=row.id, rank=row.rank, kind=row.kind, status=row.status, hours_covered=row.hours_covered,
         hours_requested=row.hours_requested, coverage_width=percent(row.hours_covered, row.hours_requested),
