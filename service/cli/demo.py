@@ -18,13 +18,16 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from matcher import match
+from matcher import rank
 from models import store
 from models.catalogue import load_catalogue
+from models.danish import plural
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
-from models.schemas import MatchOptions, MatchRequest, Position
+from models.schemas import MatchOptions, MatchResponse, Position
 from service.cli.console_views import print_ranking
+from service.core import pool
 from service.cli.rematch import rematch_with_progress, report_and_summary
+from service.demo.history import record_demo_history
 from service.demo.loader import LoadSummary, load_pool_into_database, stored_pool
 from service.demo.pool_generator import DEMO_POOL_PATH, Pool, load_demo_pool
 from service.demo.statistics import PoolStatistics, pool_statistics
@@ -135,6 +138,24 @@ def step_load_pool(context: DemoContext) -> None:
     print_load_summary(context.console, context.load, context.pool_path)
 
 
+def step_record_history(context: DemoContext) -> None:
+    """Back-dated outcomes on some positions, recorded as consultants record them (service.demo.history)."""
+    with context.console.status("Registrerer demo-forløb…"), session_scope(context.sessions) as session:
+        summary = record_demo_history(session)
+    context.results["history"] = summary
+    if summary.already_there:
+        context.console.print("  Demo-forløbene (ansættelser, praktikker, afslag) er allerede registreret.")
+        return
+    counts = summary.outcomes
+    parts = [f"{counts.get(k, 0)} {label}" for k, label in HISTORY_LABELS]
+    context.console.print(f"Demo-forløb registreret på {plural(summary.positions, 'stilling', 'stillinger')}: "
+                          + ", ".join(parts) + ".")
+
+
+HISTORY_LABELS = (("hired", "ansat"), ("hired_then_ended", "ansat og siden stoppet"), ("praktik", "i praktik"),
+                  ("contacted", "kontaktet"), ("rejected", "afvist"), ("withdrawn", "trukket tilbage"))
+
+
 def step_print_pool_statistics(context: DemoContext) -> None:
     """Statistics of the demo jobcentres as stored in the database."""
     with session_scope(context.sessions) as session:
@@ -148,20 +169,23 @@ RANKING_EXAMPLES = 3
 
 
 def step_show_ranking_examples(context: DemoContext) -> None:
-    """A few positions with their top candidates and why: what a consultant sees when asking for candidates."""
-    with session_scope(context.sessions) as session:
-        candidates = store.available_candidates(session)
-        positions = store.open_positions(session)
-    shown: dict[str, Position] = {}
-    for position in positions:
-        shown.setdefault(position.jobcenter or "", position)
+    """A few positions with their top candidates and why: what a consultant sees when asking for candidates
+    (the pool and the positions as the recorded outcomes leave them)."""
     context.console.print()
     context.console.print("[bold]Eksempler: de bedste kandidater til en stilling[/]")
-    for position in list(shown.values())[:RANKING_EXAMPLES]:
-        pool = [c for c in candidates if c.jobcenter == position.jobcenter]
-        response = match(MatchRequest(position=position, candidates=pool,
-                                      options=MatchOptions(limit=3, proposals=False)))
-        print_ranking(context.console, position, response)
+    options = MatchOptions(limit=3, proposals=False)
+    with session_scope(context.sessions) as session:
+        shown: dict[str, Position] = {}
+        for position in store.open_positions(session):
+            shown.setdefault(position.jobcenter or "", position)
+        for position in list(shown.values())[:RANKING_EXAMPLES]:
+            match_pool = pool.load_match_pool(session, position.jobcenter)
+            left = pool.residual(position, match_pool.state)
+            if left is None:
+                continue
+            ranking, excluded, _ = rank(left, match_pool.index, options, blocks=match_pool.blocks)
+            print_ranking(context.console, left, MatchResponse(position_id=left.id, ranking=ranking,
+                                                               excluded=excluded))
 
 
 def step_rematch(context: DemoContext) -> None:
@@ -177,7 +201,7 @@ def step_report(context: DemoContext) -> None:
     context.console.print("Start webgrænsefladen med [bold]make serve[/] og se forslagene pr. stilling.")
 
 
-DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_print_pool_statistics,
+DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_record_history, step_print_pool_statistics,
                               step_show_ranking_examples, step_rematch, step_report]
 
 

@@ -38,6 +38,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("driving_licence", "Kørekort"),
     FieldSpec("ly_months", "Ledighedsmåneder"),
     FieldSpec("status", "Status"),
+    FieldSpec("ly_since", "Ledighedsydelse siden"),
+    FieldSpec("seeks_more_hours", "Søger flere timer"),
     FieldSpec("updated", "Opdateret"),
 )
 FIELD_BY_KEY = {spec.key: spec for spec in FIELDS}

@@ -93,6 +93,8 @@ class ValidRow:
     postcode: str | None
     unresolved: list[str]
     updated: date | None
+    ly_since: date | None = None
+    seeks_more_hours: bool = False
 
 
 @dataclass
@@ -362,6 +364,8 @@ class RowValidator:
             "ly_months_last_24": row.parsed("ly_months", parse_months, 0),
             "postcode": row.parsed("postcode", parse_postcode),
             "updated": row.parsed("updated", parse_date),
+            "ly_since": row.parsed("ly_since", parse_date),
+            "seeks_more_hours": row.parsed("seeks_more_hours", parse_bool, False),
             "restrictions": parse_restrictions(cell_text(row.values.get("restrictions"))),
             "location": None,
         }
@@ -406,7 +410,8 @@ class RowValidator:
         result.unresolved_phrases.update(unresolved)
         if fields["postcode"] is not None and fields["location"] is None:
             result.unknown_postcodes[fields["postcode"]] += 1
-        result.valid.append(ValidRow(row.number, candidate, fields["postcode"], unresolved, fields["updated"]))
+        result.valid.append(ValidRow(row.number, candidate, fields["postcode"], unresolved, fields["updated"],
+                                     fields["ly_since"], fields["seeks_more_hours"]))
 
 
 def validate_table(table: SourceTable, plan: ColumnPlan, mapping: Mapping, *,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, select, update
@@ -39,6 +40,8 @@ OWNED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "ly_months": ("ly_months_last_24",),
     "status": ("status",),
     "restrictions": ("unresolved_restriction_notes",),
+    "ly_since": ("ly_since",),
+    "seeks_more_hours": ("seeks_more_hours",),
 }
 ALWAYS_OWNED = ("jobcenter_id", "active")
 
@@ -74,6 +77,8 @@ def _all_values(row: ValidRow, jobcenter_id: int) -> dict[str, Any]:
         "ly_months_last_24": candidate.ly_months_last_24,
         "status": candidate.status,
         "unresolved_restriction_notes": list(row.unresolved),
+        "ly_since": row.ly_since,
+        "seeks_more_hours": row.seeks_more_hours,
         "active": True,
     }
 
@@ -124,6 +129,8 @@ def write_pool(session: Session, rows: list[ValidRow], *, columns: Iterable[str]
                      for name in sorted({row.candidate.jobcenter for row in rows if row.candidate.jobcenter})}
     stored, stored_restrictions = _load_existing(session, [row.candidate.id for row in rows], attributes)
     now = utcnow()
+    today = date.today()
+    status_changes: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     replaced: list[str] = []
@@ -135,6 +142,7 @@ def write_pool(session: Session, rows: list[ValidRow], *, columns: Iterable[str]
         old = stored.get(citizen_id)
         if old is None:
             inserts.append(_new_citizen(row, values, now))
+            status_changes.append(_status_change(citizen_id, values["status"], min(row.ly_since or today, today), now))
             new_restrictions.extend(_restriction_rows(citizen_id, wanted))
             result.new += 1
             result.per_jobcenter[jobcenter]["new"] += 1
@@ -146,13 +154,22 @@ def write_pool(session: Session, rows: list[ValidRow], *, columns: Iterable[str]
             result.per_jobcenter[jobcenter]["unchanged"] += 1
             continue
         updates.append({"b_id": citizen_id, **owned, "updated_at": now})
+        if "status" in owned and old["status"] != owned["status"]:
+            status_changes.append(_status_change(citizen_id, owned["status"], today, now))
         if restrictions_changed:
             replaced.append(citizen_id)
             new_restrictions.extend(_restriction_rows(citizen_id, wanted))
         result.changed += 1
         result.per_jobcenter[jobcenter]["changed"] += 1
     _execute(session, inserts, updates, replaced, new_restrictions, attributes)
+    for chunk in _chunks(status_changes, 5000):
+        session.execute(orm.CitizenStatusChange.__table__.insert(), chunk)
     return result
+
+
+def _status_change(citizen_id: str, status: str, effective: date, now: Any) -> dict[str, Any]:
+    """A dated base status (the lifecycle's status history starts from these; models.placements)."""
+    return {"citizen_id": citizen_id, "status": status, "effective": effective, "recorded_at": now}
 
 
 def _execute(session: Session, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
