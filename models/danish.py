@@ -1,9 +1,10 @@
 """Danish text helpers every layer shares: folding text for comparison, and numbers and counts written
-the way a Danish reader expects them (decimal comma, singular/plural)."""
+the way a Danish reader expects them (decimal comma, singular/plural, "a, b og c")."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 
 def fold(text: str) -> str:
@@ -20,4 +21,23 @@ def number(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
-__all__ = ["fold", "number"]
+def plural(count: float, singular: str, plural_form: str) -> str:
+    """The noun form for `count`: Danish uses the singular for exactly one (and minus one), the plural for
+    everything else, zero and fractions included ("0 timer", "1 time", "1,5 timer")."""
+    return singular if abs(count) == 1 else plural_form
+
+
+def counted(count: float, singular: str, plural_form: str) -> str:
+    """A count with its noun: "1 stilling", "2 stillinger", "0 borgere", "7,5 timer"."""
+    return f"{number(count)} {plural(count, singular, plural_form)}"
+
+
+def and_list(items: Iterable[str], conjunction: str = "og") -> str:
+    """"a", "a og b", "a, b og c": a Danish enumeration without the serial comma; repeats are dropped."""
+    unique = list(dict.fromkeys(item for item in items if item))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return f"{', '.join(unique[:-1])} {conjunction} {unique[-1]}"
+
+
+__all__ = ["and_list", "counted", "fold", "number", "plural"]
