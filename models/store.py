@@ -238,7 +238,10 @@ def delete_citizen(session: Session, citizen_id: str) -> bool:
 
 
 def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: JobcenterRef, *,
-                    postcode: str | None = None, location: schemas.Location | None = None) -> orm.Employer:
+                    postcode: str | None = None, location: schemas.Location | None = None,
+                    details: schemas.EmployerDetails | None = None) -> orm.Employer:
+    """Create or update an employer. Of `details` (CVR, address, contact person) only the fields set on the
+    model are written: a caller that leaves a field out keeps what is stored, one that sets None clears it."""
     center = _jobcenter(session, jobcenter)
     values: dict[str, Any] = {
         "jobcenter": center,
@@ -252,6 +255,8 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         values["postcode"] = postcode
     if location is not None:
         values |= {"lat": location.lat, "lon": location.lon}
+    if details is not None:
+        values |= details.model_dump(include=details.model_fields_set)
     row = session.get(orm.Employer, employer.id)
     if row is None:
         now = utcnow()
@@ -285,8 +290,9 @@ def _stored_task_values(task: orm.Task) -> dict[str, Any]:
 
 
 def upsert_position(session: Session, position: schemas.Position, jobcenter: JobcenterRef, *,
-                    status: str = "open", postcode: str | None = None) -> orm.Position:
-    """Create or update a position, its employer and its tasks (the given tasks replace the stored ones)."""
+                    status: str = "open", postcode: str | None = None, address: str | None = None) -> orm.Position:
+    """Create or update a position, its employer and its tasks (the given tasks replace the stored ones).
+    `postcode` and `address` (the workplace's) left as None keep what is stored."""
     if status not in PositionStatus.codes():
         raise ValueError(f"ukendt status for stilling: '{status}'")
     center = _jobcenter(session, jobcenter)
@@ -304,6 +310,8 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
     }
     if postcode is not None:
         values["postcode"] = postcode
+    if address is not None:
+        values["address"] = address or None
     wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
 
     row = session.get(orm.Position, position.id)
