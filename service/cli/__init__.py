@@ -89,13 +89,17 @@ def token_create(role: str = typer.Option(..., "--role", help="consultant, case_
 
 
 @user_app.command("create")
-def user_create(username: str = typer.Argument(...),
+def user_create(username: str = typer.Argument(..., help="Brugernavnet der logges ind med"),
                 role: str = typer.Option(..., "--role", help="consultant eller admin"),
-                jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)")) -> None:
+                jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
+                name: str = typer.Option("", "--name", help="Fulde navn, fx \"Anne Hansen\" (vises på siderne)"),
+                phone: str = typer.Option("", "--phone", help="Telefon (står på udplukket til virksomheden)"),
+                email: str = typer.Option("", "--email", help="E-mail (står på udplukket til virksomheden)")) -> None:
     """Opret en bruger til webgrænsefladen. Adgangskoden spørges om, eller læses fra stdin."""
     from service.cli.accounts import create_user_command
 
-    raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter))
+    raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter,
+                                         full_name=name, phone=phone, email=email))
 
 
 @audit_app.command("list")
