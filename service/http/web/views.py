@@ -12,10 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import orm
 from models.schemas import Excluded, MatchResponse, Position, RankedCandidate
-from service.http.web.templating import percent
-
-# Segment colours cycle through this many CSS classes (.segment.t0 … .t3).
-TASK_COLOURS = 4
+from service.http.web.templating import TASK_COLOURS, percent
 
 
 @dataclass(frozen=True)
