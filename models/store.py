@@ -335,6 +335,18 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
     return row
 
 
+def set_place(row: orm.Employer | orm.Position, *, postcode: str | None, location: schemas.Location | None,
+              address: str | None = None) -> bool:
+    """Set where an employer or a workplace is, exactly as given (None clears: a consultant who empties the
+    postcode field means it). Returns whether anything changed; a change bumps updated_at."""
+    values: dict[str, Any] = {"postcode": postcode, "lat": location.lat if location else None,
+                              "lon": location.lon if location else None, "address": address or None}
+    changed = _assign_changed(row, values)
+    if changed:
+        row.updated_at = utcnow()
+    return changed
+
+
 def employer_to_schema(employer: orm.Employer) -> schemas.Employer:
     return schemas.Employer(
         id=employer.id, name=employer.name, size=employer.size, sector=employer.sector,
@@ -426,6 +438,7 @@ def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *,
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
     "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
-    "position_to_schema", "preload_citizens", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
+    "position_to_schema", "preload_citizens", "record_proposal_outcome", "set_place", "store_match_run",
+    "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]
