@@ -58,10 +58,14 @@ def terms_text(values: Iterable[str]) -> str:
     return "".join(f" {stem}" for stem in found)
 
 
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards escaped (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(stem: str) -> str:
-    """The LIKE pattern matching a stored stem that starts with `stem` (LIKE's wildcards escaped with \\)."""
-    escaped = stem.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"% {escaped}%"
+    """The LIKE pattern matching a stored stem that starts with `stem` (escape character: backslash)."""
+    return f"% {escape_like(stem)}%"
 
 
-__all__ = ["like_pattern", "stems", "terms_text", "words"]
+__all__ = ["escape_like", "like_pattern", "stems", "terms_text", "words"]

@@ -9,21 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from matcher.supply import rank_positions
 from models import orm, store
 from models.catalogue import load_catalogue
+from models.danish import counted
 from models.schemas import Candidate
 from service.core.audit import audit
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
 from service.http.web.access import citizen_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
+from service.http.web.citizen_search import ALL, CitizenFilter, citizen_query, count_of
 from service.http.web.errors import WebRoute
-from service.http.web.templating import render
+from service.http.web.templating import CITIZEN_STATUS_LABELS, render
 from service.http.web.views import format_time
 
 router = APIRouter(route_class=WebRoute)
@@ -52,22 +54,23 @@ class HistoryLine:
 
 
 @router.get("/borgere", name="web_citizens")
-def citizen_list(request: Request, q: str = "", principal: Principal = Depends(web_principal),
+def citizen_list(request: Request, principal: Principal = Depends(web_principal),
                  session: Session = Depends(db_session)) -> Response:
-    query = (select(orm.Citizen).where(orm.Citizen.jobcenter_id.in_(visible_jobcenter_ids(session, principal)),
-                                       orm.Citizen.active.is_(True))
-             .order_by(orm.Citizen.id).limit(LIST_LIMIT))
-    if q.strip():
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(orm.Citizen.id).like(pattern),
-                                func.lower(cast(orm.Citizen.competences, String)).like(pattern),
-                                func.lower(cast(orm.Citizen.wishes, String)).like(pattern)))
-    citizens = list(session.scalars(query).unique())
+    wanted = CitizenFilter.from_params(request.query_params)
+    query = citizen_query(session, principal, wanted)
+    citizens = list(session.scalars(query.limit(LIST_LIMIT)).unique())
+    total = len(citizens) if len(citizens) < LIST_LIMIT else count_of(session, query)
     for jobcenter in sorted({c.jobcenter.name for c in citizens}):
+        shown = sum(c.jobcenter.name == jobcenter for c in citizens)
         audit(session, principal, "list", "GET /borgere", jobcenter=jobcenter,
-              detail=f"{sum(c.jobcenter.name == jobcenter for c in citizens)} borgere vist")
+              detail=f"{counted(shown, 'borger', 'borgere')} vist")
     session.commit()
-    return render(request, "citizens.html", {"citizens": citizens, "q": q, "nav": "borgere", "limit": LIST_LIMIT})
+    jobcenters = sorted(principal.jobcenters) if not principal.is_admin else sorted(
+        session.scalars(select(orm.Jobcenter.name)))
+    return render(request, "citizens.html", {
+        "citizens": citizens, "total": total, "filter": wanted, "q": wanted.q, "nav": "borgere", "limit": LIST_LIMIT,
+        "jobcenters": jobcenters if len(jobcenters) > 1 else None,
+        "status_options": {ALL: "Alle", **CITIZEN_STATUS_LABELS}})
 
 
 def restriction_lines(citizen: orm.Citizen) -> list[RestrictionLine]:
