@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def fold(text: str) -> str:
@@ -40,4 +42,22 @@ def and_list(items: Iterable[str], conjunction: str = "og") -> str:
     return f"{', '.join(unique[:-1])} {conjunction} {unique[-1]}"
 
 
-__all__ = ["and_list", "counted", "fold", "number", "plural"]
+def _copenhagen() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Copenhagen")
+    except ZoneInfoNotFoundError:  # no time zone database on this machine: UTC, and the label says so
+        return timezone.utc
+
+
+LOCAL_ZONE = _copenhagen()
+LOCAL_ZONE_LABEL = "dansk tid" if LOCAL_ZONE is not timezone.utc else "UTC"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored (UTC) timestamp on the Copenhagen clock, the time Danish readers expect."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_ZONE)
+
+
+__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "fold", "local_time", "number", "plural"]

@@ -88,7 +88,7 @@ def test_every_demo_step_runs_on_a_small_pool(sqlite_url, tmp_path, monkeypatch)
     assert summary.citizens_proposed == len({p["candidate_id"] for *_r, proposals in state["current"].values()
                                              for _k, people, _h in proposals for p in people})
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Oversigt", *sorted(name for name, _m, _w in JOBCENTERS[:2])]
+    assert book.sheetnames == ["Oversigt", *sorted(name for name, _m, _w in JOBCENTERS[:2]), "Forklaring"]
 
 
 @pytest.mark.slow
@@ -105,8 +105,8 @@ def test_fleksmatch_demo_twice_on_the_bundled_pool(tmp_path, monkeypatch):
     xlsx, csv_path = reported_paths(first.output, tmp_path)
     assert xlsx.is_file() and csv_path.is_file()
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Oversigt", *sorted(jc["name"] for jc in pool.jobcenters)]
-    assert sum(book[name].max_row - 1 for name in book.sheetnames[1:]) == len(pool.positions)
+    assert book.sheetnames == ["Oversigt", *sorted(jc["name"] for jc in pool.jobcenters), "Forklaring"]
+    assert sum(book[name].max_row - 1 for name in book.sheetnames[1:-1]) == len(pool.positions)
     once = database_state(url)
     assert once["counts"] == expected_counts(pool)
     assert set(once["current"]) == once["open"] == {p.id for p in pool.positions}

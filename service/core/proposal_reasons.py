@@ -14,7 +14,7 @@ rule the solver applies. Pure: no database, deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.objective import EXTRA_PERSON_COST
@@ -31,6 +31,17 @@ class ProposalWhy:
     chosen: tuple[str, ...]
     passed_over: tuple[str, ...]
     rule: str
+    missing: tuple[str, ...] = ()
+
+
+def missing_sentences(gaps: Iterable[tuple[str, int, str]]) -> list[str]:
+    """(task title, hours missing, reason) → one sentence per reason naming every task it concerns:
+    "Mangler 11 timer på «Budkørsel» og 6 timer på «Pakning»: Virksomheden tager kun én fleksjobber."
+    The same reason is never written twice."""
+    by_reason: dict[str, list[str]] = {}
+    for title, hours, reason in gaps:
+        by_reason.setdefault(reason.strip().rstrip("."), []).append(f"{counted(hours, 'time', 'timer')} på «{title}»")
+    return [f"Mangler {and_list(where)}: {reason[:1].upper() + reason[1:]}." for reason, where in by_reason.items()]
 
 
 def _percent(score: float) -> str:
@@ -147,8 +158,10 @@ def explain_proposal(position: Position, proposal: Proposal, ranking: Sequence[R
     if len(above) > max_passed_over:
         rest = len(above) - max_passed_over
         lines.append(f"Yderligere {counted(rest, 'borger', 'borgere')} over de valgte på listen er ikke med.")
+    missing = missing_sentences((titles.get(gap.task_id, gap.task_id), gap.hours_missing, gap.detail)
+                                for gap in proposal.uncovered)
     return ProposalWhy(summary=_summary(position, proposal), chosen=chosen, passed_over=tuple(lines),
-                       rule=_rule())
+                       rule=_rule(), missing=tuple(missing))
 
 
-__all__ = ["MAX_PASSED_OVER", "ProposalWhy", "explain_proposal"]
+__all__ = ["MAX_PASSED_OVER", "ProposalWhy", "explain_proposal", "missing_sentences"]
