@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models import orm, store
+from models.danish import counted
 from models.vocabulary import PositionStatus, ProposalStatus
 from service.core.auth.principal import Principal
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen
@@ -246,8 +247,9 @@ def position_match(request: Request, position_id: str, principal: Principal = De
         return back
     except PositionGone:
         raise Problem(404) from None
-    flash(request, "ok", f"Matchningen er kørt: {len(response.ranking)} kandidater passer, "
-                         f"{len(response.proposals)} forslag.")
+    flash(request, "ok", f"Matchningen er kørt: {counted(len(response.ranking), 'kandidat', 'kandidater')} "
+                         f"{'passer' if response.ranking else 'passer ikke'}, "
+                         f"{counted(len(response.proposals), 'forslag', 'forslag')}.")
     return back
 
 
