@@ -292,3 +292,79 @@ def test_csv_beside_the_workbook_lists_every_position(rematched):
     by_id = {r[COL["Stilling-id"]]: r for r in rows[1:]}
     for row in from_sheets:
         assert by_id[row[COL["Stilling-id"]]][COL["Timer dækket"]] == str(row[COL["Timer dækket"]])
+
+
+# ---- what a team leader needs: local time, filters, outcomes, plain words, an explanation ---------------
+
+def test_every_jobcentre_sheet_has_a_frozen_header_and_an_autofilter(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    for name in book.sheetnames[1:-1]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:L{sheet.max_row}"
+        assert sheet["L1"].value == POSITION_COLUMNS[-1]
+
+
+def test_column_and_row_names_are_plain_danish(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    words = [str(cell) for name in book.sheetnames for row in sheet_rows(book[name]) for cell in row if cell]
+    header_and_labels = POSITION_COLUMNS + [row[0] for row in sheet_rows(book["Oversigt"]) if row[0]]
+    for jargon in ("grådig", "Målværdi", "LP", "relaksering", "objective", "greedy", "UTC"):
+        assert not any(jargon in label for label in header_and_labels), jargon
+    assert BASELINE_COLUMN == "Samme opgave løst uden optimering: timer dækket"
+    assert any("uden optimering" in word for word in words)
+
+
+def test_the_outcome_column_says_what_was_recorded(summary, tmp_path):
+    outcomes = {"S-2": "Ansat: B-1 · Kontaktet: B-2"}
+    xlsx, csv_path = write_rematch_report(summary, tmp_path / "r.xlsx", outcomes)
+    rows = {row[COL["Stilling-id"]]: row for row in sheet_rows(load_workbook(xlsx)["Horsens"])[1:]}
+    assert rows["S-2"][COL["Udfald"]] == "Ansat: B-1 · Kontaktet: B-2"
+    assert rows["S-1"][COL["Udfald"]] == "Ikke behandlet"        # proposed, nothing recorded yet
+    aalborg = sheet_rows(load_workbook(xlsx)["Aalborg"])[1]
+    assert aalborg[COL["Udfald"]] in ("", None)                    # nobody proposed, nothing to record
+    assert {r[COL["Stilling-id"]]: r[COL["Udfald"]] for r in read_csv(csv_path)[1:]}["S-2"] == outcomes["S-2"]
+
+
+def test_the_run_time_is_copenhagen_time_in_summer_too(tmp_path):
+    report = summary_of(outcome("Horsens", "S-1", 4, 0))
+    summer = RematchSummary(**{**report.__dict__, "finished_at": datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc)})
+    table = summary_table(load_workbook(write_rematch_report(summer, tmp_path / "r.xlsx")[0]))
+    assert table[RUN_LABEL][0] == "02-07-2026 00:30" and RUN_LABEL == "Kørt (dansk tid)"
+
+
+def test_the_explanation_sheet_explains_every_column_a_reader_asks_about(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    rows = sheet_rows(book[EXPLANATION_SHEET])
+    assert rows[0] == ["Begreb", "Betydning"]
+    terms = {row[0] for row in rows[1:]}
+    assert {BASELINE, "Velmatchede timer", "Teoretisk loft", "Dækning", "Udfald", "Forklaring"} <= terms
+    assert all(row[1] and len(row[1]) > 20 for row in rows[1:])
+
+
+def test_the_report_of_a_real_rematch_shows_recorded_outcomes(tmp_path):
+    from service.reports.outcomes import position_outcomes
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        factory = session_factory(engine)
+        with session_scope(factory) as session:
+            load_pool_into_database(session, generate_pool(30, 10, seed=3, jobcenters=JOBCENTERS[:1]))
+        from service.core.rematch import run_rematch
+        summary = run_rematch(factory, None, created_by="test")
+        with session_scope(factory) as session:
+            proposal = session.scalars(select(orm.Proposal).join(orm.MatchRun).where(orm.MatchRun.current.is_(True))
+                                       .order_by(orm.Proposal.position_id)).first()
+            from models import store
+            store.record_proposal_outcome(session, proposal.id, "contacted", actor="test")
+            people = ", ".join(p["candidate_id"] for p in proposal.people)
+            outcomes = position_outcomes(session, [o.position_id for o in summary.outcomes])
+        assert outcomes[proposal.position_id] == f"Kontaktet: {people}"
+        assert {v for k, v in outcomes.items() if k != proposal.position_id} <= {"Ikke behandlet"}
+        xlsx, _ = write_rematch_report(summary, tmp_path / "r.xlsx", outcomes)
+        rows = [row for name in load_workbook(xlsx).sheetnames[1:-1] for row in sheet_rows(load_workbook(xlsx)[name])[1:]]
+        assert {row[COL["Stilling-id"]]: row[COL["Udfald"]] for row in rows}[proposal.position_id] == f"Kontaktet: {people}"
+    finally:
+        engine.dispose()

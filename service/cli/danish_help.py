@@ -41,7 +41,8 @@ CORE_TEXTS = {
     "No such command {name!r}.": "Kommandoen {name!r} findes ikke.",
 }
 TYPE_LABELS = {"str": "tekst", "int": "heltal", "float": "tal", "bool": "ja/nej", "Path": "sti",
-               "PosixPath": "sti", "WindowsPath": "sti", "datetime": "dato"}
+               "PosixPath": "sti", "WindowsPath": "sti", "path": "sti", "file": "fil", "directory": "mappe",
+               "datetime": "dato"}
 # Click's and typer's messages, most specific first; each pattern matches the whole message.
 MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), r) for p, r in (
     (r"Missing argument (.+)\.", r"Argumentet \1 mangler."),
@@ -53,7 +54,7 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), r) for p, r
     (r"No such command (.+)\.", r"Kommandoen \1 findes ikke."),
     (r"Invalid value for (.+?): (.+)", r"Ugyldig værdi for \1: \2"),
     (r"Invalid value: (.+)", r"Ugyldig værdi: \1"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"Uventede ekstra argumenter: \1"),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.+)\)", r"Uventede ekstra argumenter: \1"),
     (r"Option (.+) requires an argument\.", r"Tilvalget \1 kræver en værdi."),
     (r"Option (.+) requires (\d+) arguments\.", r"Tilvalget \1 kræver \2 værdier."),
     (r"Option (.+) does not take a value\.", r"Tilvalget \1 tager ingen værdi."),
@@ -133,6 +134,27 @@ def _danish_types(original: Callable[..., Any]) -> Callable[..., Any]:
     return bare_type
 
 
+def danish_range(low: float | None, high: float | None) -> str | None:
+    """An option's number range as the help shows it: "mindst 1", "højst 37", "1–37"."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"højst {high}"
+    if high is None:
+        return f"mindst {low}"
+    return f"{low}–{high}"
+
+
+def _danish_display_type(original: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(original)
+    def display_type(self: Any, ctx: Any) -> Any:
+        label = original(self, ctx)
+        if isinstance(label, str):
+            label = re.sub(r"<(\w+)(?: range)?>", lambda m: f"<{TYPE_LABELS.get(m.group(1), m.group(1))}>", label)
+        return label
+    return display_type
+
+
 def install() -> None:
     """Put typer's texts into Danish, once per process."""
     import typer.core
@@ -154,6 +176,10 @@ def install() -> None:
     parameter = getattr(typer.core, "_TyperParameter", None)
     if parameter is not None and hasattr(parameter, "_bare_type"):
         parameter._bare_type = _danish_types(parameter._bare_type)
+    if parameter is not None and hasattr(parameter, "display_type"):
+        parameter.display_type = _danish_display_type(parameter.display_type)
+    if hasattr(typer.core, "describe_number_range"):
+        typer.core.describe_number_range = danish_range
     typer.core._fleksmatch_danish = True
 
 
