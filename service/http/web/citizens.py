@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from matcher.explain import ESTIMATED_CAPACITY_NOTE
 from matcher.supply import rank_positions
 from models import orm, store
 from models.catalogue import load_catalogue
@@ -25,6 +26,8 @@ from service.http.web.access import citizen_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
 from service.http.web.citizen_search import ALL, CitizenFilter, citizen_query, count_of
 from service.http.web.errors import WebRoute
+from service.http.web.candidates import GENERAL_NOTES
+from service.http.web.reason_text import accommodation_lines
 from service.http.web.templating import CITIZEN_STATUS_LABELS, render
 from service.http.web.views import format_time
 
@@ -127,6 +130,7 @@ def suggested_positions(session: Session, candidate: Candidate, limit: int = 10)
         return []
     positions = store.open_positions(session, candidate.jobcenter)
     by_id = {p.id: p for p in positions}
+    limits = {r.code: r.value for r in candidate.restrictions if r.value is not None}
     out = []
     for fit in rank_positions(candidate, positions, limit=limit):
         schema = by_id[fit.position_id]
@@ -135,9 +139,17 @@ def suggested_positions(session: Session, candidate: Candidate, limit: int = 10)
             position=session.get(orm.Position, fit.position_id), rank=fit.rank, score=fit.score,
             hours_offered=fit.hours_offered, tasks=tuple(titles[t] for t in fit.feasible_tasks),
             matched=tuple(dict.fromkeys(f"{m.required} ← {m.matched}" for m in fit.explanation.matched_competences)),
-            accommodations=tuple(f"{a.label}: {a.detail}" for a in fit.explanation.accommodations),
-            notes=tuple(fit.explanation.notes)))
+            accommodations=tuple(f"{line.heading}: {line.text}" for line in accommodation_lines(
+                fit.explanation.accommodations, schema, limits)),
+            notes=tuple(n for n in dict.fromkeys(fit.explanation.notes) if n not in GENERAL_NOTES)))
     return out
+
+
+def general_notes(suggestions: list[Suggestion], candidate: Candidate) -> list[str]:
+    """Notes about the citizen rather than a position, said once above the suggestions."""
+    if not suggestions:
+        return []
+    return [ESTIMATED_CAPACITY_NOTE] if candidate.capacity_basis == "estimated" else []
 
 
 @router.get("/borgere/{citizen_id}", name="web_citizen")
@@ -149,7 +161,9 @@ def citizen_detail(request: Request, citizen_id: str, principal: Principal = Dep
     candidate = store.citizen_to_candidate(citizen)
     context = {
         "citizen": citizen, "candidate": candidate, "restrictions": restriction_lines(citizen),
-        "suggestions": suggested_positions(session, candidate), "history": proposal_history(session, principal, citizen.id),
+        "suggestions": (suggestions := suggested_positions(session, candidate)),
+        "suggestion_notes": general_notes(suggestions, candidate),
+        "history": proposal_history(session, principal, citizen.id),
         "nav": "borgere",
     }
     session.commit()
