@@ -1,9 +1,12 @@
 """Danish text helpers every layer shares: folding text for comparison, and numbers and counts written
-the way a Danish reader expects them (decimal comma, singular/plural)."""
+the way a Danish reader expects them (decimal comma, singular/plural, "a, b og c")."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def fold(text: str) -> str:
@@ -20,9 +23,41 @@ def number(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """"1 stilling", "2 stillinger": the count with the Danish form that fits it."""
-    return f"{count} {singular if count == 1 else plural_form}"
+def plural(count: float, singular: str, plural_form: str) -> str:
+    """The noun form for `count`: Danish uses the singular for exactly one (and minus one), the plural for
+    everything else, zero and fractions included ("0 timer", "1 time", "1,5 timer")."""
+    return singular if abs(count) == 1 else plural_form
 
 
-__all__ = ["fold", "number", "plural"]
+def counted(count: float, singular: str, plural_form: str) -> str:
+    """A count with its noun: "1 stilling", "2 stillinger", "0 borgere", "7,5 timer"."""
+    return f"{number(count)} {plural(count, singular, plural_form)}"
+
+
+def and_list(items: Iterable[str], conjunction: str = "og") -> str:
+    """"a", "a og b", "a, b og c": a Danish enumeration without the serial comma; repeats are dropped."""
+    unique = list(dict.fromkeys(item for item in items if item))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return f"{', '.join(unique[:-1])} {conjunction} {unique[-1]}"
+
+
+def _copenhagen() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Copenhagen")
+    except ZoneInfoNotFoundError:  # no time zone database on this machine: UTC, and the label says so
+        return timezone.utc
+
+
+LOCAL_ZONE = _copenhagen()
+LOCAL_ZONE_LABEL = "dansk tid" if LOCAL_ZONE is not timezone.utc else "UTC"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored (UTC) timestamp on the Copenhagen clock, the time Danish readers expect."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_ZONE)
+
+
+__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "fold", "local_time", "number", "plural"]

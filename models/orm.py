@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, CheckConstraint, Date, DateTime, Dialect, ForeignKey, Index, Integer, MetaData, String, Text,
-    UniqueConstraint, text,
+    UniqueConstraint, event, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from models.search_terms import terms_text
 from models.vocabulary import (
     AuditAction, CapacityBasis, CitizenStatus, CodeSet, ContractType, EmployerSize, FollowupKind, Gender, JobState,
     MatchSource, PositionStatus, ProposalKind, ProposalStatus, RejectedBy, Role, Sector, Severity,
@@ -133,6 +134,10 @@ class Citizen(Base):
     ly_since: Mapped[date | None]
     # Employed and looking for more hours: the remaining available_hours stay matchable (docs/lifecycle.md).
     seeks_more_hours: Mapped[bool] = mapped_column(default=False)
+    # Folded, stemmed words of `competences` and `wishes` for /borgere's search (models.search_terms).
+    # Kept in step by the ORM events below and, for the importer's bulk writes, by the importer itself.
+    competence_terms: Mapped[str] = mapped_column(Text, default="")
+    wish_terms: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -194,6 +199,12 @@ class Employer(Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # What a consultant needs to call the company (migration 0004); none of it is used for matching.
+    cvr: Mapped[str | None] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -218,6 +229,8 @@ class Position(Base):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     postcode: Mapped[str | None] = mapped_column(String(10))
+    # The workplace's street address (its postcode gives lat/lon); shown, never geocoded further.
+    address: Mapped[str | None] = mapped_column(String(200))
     max_people: Mapped[int] = mapped_column(default=1)
     min_hours_per_person: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default="open")
@@ -504,6 +517,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     jobcenters: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # Shown on pages and on the udpluk, so an employer knows whom to call (migration 0004).
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # sha256 of the secret in the consultant's follow-up calendar URL (Outlook cannot send a login).
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -541,6 +558,15 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(10))
     endpoint: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+@event.listens_for(Citizen, "before_insert")
+@event.listens_for(Citizen, "before_update")
+def _refresh_search_terms(_mapper: Any, _connection: Any, citizen: Citizen) -> None:
+    """Whatever path writes a citizen through the ORM (store, API, web, demo), its search terms follow its
+    competences and wishes. Core bulk writes (the importer) set the columns themselves."""
+    citizen.competence_terms = terms_text(citizen.competences or ())
+    citizen.wish_terms = terms_text(citizen.wishes or ())
 
 
 __all__ = [

@@ -7,6 +7,7 @@ and names the failing field path.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -154,6 +155,75 @@ class Employer(Contract):
     sector: Sector = "private"
     has_fleksjob_experience: bool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_PHONE = re.compile(r"\+?[0-9 ()-]+")
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """Form fields arrive as "" when left empty: store nothing rather than an empty string."""
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def check_phone(value: str | None) -> str | None:
+    """A phone number as people write it ("+45 12 34 56 78", "7629 1000"); at least 8 digits."""
+    value = blank_to_none(value)
+    if value is not None and (not _PHONE.fullmatch(value) or sum(ch.isdigit() for ch in value) < 8):
+        raise ValueError("telefonnummeret skal have mindst 8 cifre og må kun indeholde cifre, mellemrum, + og -")
+    return value
+
+
+def check_email(value: str | None) -> str | None:
+    value = blank_to_none(value)
+    if value is not None and not _EMAIL.fullmatch(value):
+        raise ValueError("e-mailadressen er ugyldig (fx navn@virksomhed.dk)")
+    return value
+
+
+def check_cvr(value: str | None) -> str | None:
+    """CVR: eight digits; spaces people type ("1234 5678") are dropped."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    digits = value.replace(" ", "")
+    if not (len(digits) == 8 and digits.isascii() and digits.isdigit()):
+        raise ValueError("CVR-nummeret skal være 8 cifre")
+    return digits
+
+
+class EmployerDetails(Contract):
+    """What a consultant needs to reach a virksomhed. Not part of the matching contract: nothing here
+    changes a score. A field left out of a request keeps the stored value; an empty one clears it."""
+
+    cvr: str | None = Field(default=None, description="CVR-nummer, 8 cifre")
+    address: str | None = Field(default=None, max_length=200, description="Adresse (gade og nr.)")
+    contact_name: str | None = Field(default=None, max_length=200, description="Kontaktperson")
+    contact_phone: str | None = Field(default=None, max_length=40, description="Kontaktpersonens telefon")
+    contact_email: str | None = Field(default=None, max_length=200, description="Kontaktpersonens e-mail")
+
+    @field_validator("cvr")
+    @classmethod
+    def _cvr(cls, value: str | None) -> str | None:
+        return check_cvr(value)
+
+    @field_validator("address", "contact_name")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return blank_to_none(value)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return check_phone(value)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return check_email(value)
 
 
 class Position(Contract):
@@ -346,7 +416,7 @@ class MatchResponse(Output):
 
 
 __all__ = [
-    "Accommodation", "Assignment", "Candidate", "CompetenceMatch", "Demands", "Employer", "Excluded",
+    "Accommodation", "Assignment", "Candidate", "EmployerDetails", "check_cvr", "check_email", "check_phone", "CompetenceMatch", "Demands", "Employer", "Excluded",
     "ExclusionReason", "Explanation", "Location", "MatchOptions", "MatchRequest", "MatchResponse",
     "MissingCompetence", "Position", "Proposal", "ProposalPerson", "RankedCandidate", "Restriction", "Task",
     "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_WEEKLY_HOURS",

@@ -266,7 +266,10 @@ def delete_citizen(session: Session, citizen_id: str) -> bool:
 
 
 def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: JobcenterRef, *,
-                    postcode: str | None = None, location: schemas.Location | None = None) -> orm.Employer:
+                    postcode: str | None = None, location: schemas.Location | None = None,
+                    details: schemas.EmployerDetails | None = None) -> orm.Employer:
+    """Create or update an employer. Of `details` (CVR, address, contact person) only the fields set on the
+    model are written: a caller that leaves a field out keeps what is stored, one that sets None clears it."""
     center = _jobcenter(session, jobcenter)
     values: dict[str, Any] = {
         "jobcenter": center,
@@ -280,6 +283,8 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         values["postcode"] = postcode
     if location is not None:
         values |= {"lat": location.lat, "lon": location.lon}
+    if details is not None:
+        values |= details.model_dump(include=details.model_fields_set)
     row = session.get(orm.Employer, employer.id)
     if row is None:
         now = utcnow()
@@ -313,8 +318,9 @@ def _stored_task_values(task: orm.Task) -> dict[str, Any]:
 
 
 def upsert_position(session: Session, position: schemas.Position, jobcenter: JobcenterRef, *,
-                    status: str = "open", postcode: str | None = None) -> orm.Position:
-    """Create or update a position, its employer and its tasks (the given tasks replace the stored ones)."""
+                    status: str = "open", postcode: str | None = None, address: str | None = None) -> orm.Position:
+    """Create or update a position, its employer and its tasks (the given tasks replace the stored ones).
+    `postcode` and `address` (the workplace's) left as None keep what is stored."""
     if status not in PositionStatus.codes():
         raise ValueError(f"ukendt status for stilling: '{status}'")
     center = _jobcenter(session, jobcenter)
@@ -332,6 +338,8 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
     }
     if postcode is not None:
         values["postcode"] = postcode
+    if address is not None:
+        values["address"] = address or None
     wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
 
     row = session.get(orm.Position, position.id)
@@ -357,6 +365,18 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
         row.updated_at = utcnow()
         session.flush()
     return row
+
+
+def set_place(row: orm.Employer | orm.Position, *, postcode: str | None, location: schemas.Location | None,
+              address: str | None = None) -> bool:
+    """Set where an employer or a workplace is, exactly as given (None clears: a consultant who empties the
+    postcode field means it). Returns whether anything changed; a change bumps updated_at."""
+    values: dict[str, Any] = {"postcode": postcode, "lat": location.lat if location else None,
+                              "lon": location.lon if location else None, "address": address or None}
+    changed = _assign_changed(row, values)
+    if changed:
+        row.updated_at = utcnow()
+    return changed
 
 
 def employer_to_schema(employer: orm.Employer) -> schemas.Employer:
@@ -434,6 +454,6 @@ def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
     "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
-    "position_to_schema", "preload_citizens", "store_match_run", "upsert_citizen", "upsert_employer",
+    "position_to_schema", "preload_citizens", "set_place", "store_match_run", "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]

@@ -272,7 +272,7 @@ def test_known_jobcenter_rematches_only_its_own_positions(rematched_url, monkeyp
     assert new and {row[1] for row in new} <= struer
 
     from openpyxl import load_workbook
-    assert load_workbook(tmp_path / "struer.xlsx").sheetnames == ["Oversigt", "Struer"]
+    assert load_workbook(tmp_path / "struer.xlsx").sheetnames == ["Oversigt", "Struer", "Forklaring"]
 
 
 def test_known_jobcenter_without_open_positions_says_so(rematched_url, monkeypatch, tmp_path):

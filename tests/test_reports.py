@@ -21,7 +21,10 @@ from service.cli import app
 from service.demo.loader import load_pool_into_database
 from service.demo.pool_generator import JOBCENTERS, generate_pool
 from service.core.rematch import PositionOutcome, RematchSummary
-from service.reports.rematch_report import COVERAGE_LABELS, POSITION_COLUMNS, write_rematch_report
+from service.reports.rematch_report import (
+    BASELINE, BASELINE_COLUMN, BOUND_LABEL, COVERAGE_LABELS, EXPLANATION_SHEET, OBJECTIVE_LABEL, POSITION_COLUMNS,
+    RUN_LABEL, write_rematch_report,
+)
 
 # What the issue asks every jobcentre sheet to show, and the summary sheet to compare.
 REQUIRED_COLUMNS = ("Stilling", "Virksomhed", "Foreslåede borgere", "Timer pr. opgave", "Forklaring")
@@ -51,7 +54,7 @@ def sheet_rows(sheet) -> list[list]:
 
 
 def summary_table(book) -> dict[str, tuple]:
-    """The summary sheet as label -> (FleksMatch, grådig)."""
+    """The summary sheet as label -> (FleksMatch, uden optimering)."""
     return {row[0]: (row[1], row[2]) for row in sheet_rows(book["Oversigt"])[1:] if row[0]}
 
 
@@ -76,7 +79,7 @@ def test_workbook_has_a_summary_sheet_then_one_sheet_per_jobcenter(summary, tmp_
     xlsx, csv_path = write_rematch_report(summary, tmp_path / "rapport.xlsx")
     assert (xlsx, csv_path) == (tmp_path / "rapport.xlsx", tmp_path / "rapport.csv")
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Oversigt", "Aalborg", "Horsens"]
+    assert book.sheetnames == ["Oversigt", "Aalborg", "Horsens", EXPLANATION_SHEET]
     for name in ("Aalborg", "Horsens"):
         header = sheet_rows(book[name])[0]
         assert header == POSITION_COLUMNS
@@ -95,7 +98,7 @@ def test_workbook_has_a_summary_sheet_then_one_sheet_per_jobcenter(summary, tmp_
 
 def test_summary_sheet_compares_fleksmatch_with_greedy(summary, tmp_path):
     book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
-    assert sheet_rows(book["Oversigt"])[0][1:] == ["FleksMatch", "Uden FleksMatch (grådig)"]
+    assert sheet_rows(book["Oversigt"])[0][1:] == ["FleksMatch", BASELINE]
     table = summary_table(book)
     assert table["Åbne stillinger"] == (3, 3)
     assert table["Fuldt dækket"] == (1, 0)
@@ -104,9 +107,9 @@ def test_summary_sheet_compares_fleksmatch_with_greedy(summary, tmp_path):
     assert table["Timer dækket"] == (10, 8)
     assert table["Timer ønsket"] == (21, 21)
     assert table["Borgere foreslået"] == (3, 2)
-    assert table["Målværdi (scorevægtede timer)"] == (12.35, 9.88)
+    assert table[OBJECTIVE_LABEL] == (12.35, 9.88)
     assert table["Ledige borgere i puljen"][0] == 40
-    assert table["Kørt"][0] == "02-03-2026 14:05"
+    assert table[RUN_LABEL][0] == "02-03-2026 15:05"  # 14:05 UTC is 15:05 in Copenhagen (winter time)
     assert table["Jobcentre"][0] == "Aalborg, Horsens"
 
 
@@ -115,7 +118,7 @@ def test_csv_holds_the_same_rows_as_the_jobcenter_sheets(summary, tmp_path):
     rows = read_csv(csv_path)
     assert rows[0] == POSITION_COLUMNS
     book = load_workbook(xlsx)
-    from_sheets = [row for name in book.sheetnames[1:] for row in sheet_rows(book[name])[1:]]
+    from_sheets = [row for name in book.sheetnames[1:-1] for row in sheet_rows(book[name])[1:]]
     as_text = sorted([["" if v is None else str(v) for v in row] for row in from_sheets])
     assert sorted(rows[1:]) == as_text
     assert len(rows) == 1 + len(summary.outcomes)
@@ -133,17 +136,18 @@ def test_report_path_gets_the_xlsx_suffix_and_missing_folders(summary, tmp_path,
 
 def test_sheet_names_are_valid_and_distinct_for_awkward_jobcenter_names(tmp_path):
     long = "Jobcenter Ringkøbing-Skjern og Omegn"
-    names = ["Vest/Nord: [test]*?", long, long + " 2", "OVERSIGT", "horsens", "Horsens"]
+    names = ["Vest/Nord: [test]*?", long, long + " 2", "OVERSIGT", "horsens", "Horsens", "forklaring"]
     report = summary_of(*(outcome(name, f"S-{i}", 4, 0) for i, name in enumerate(names)))
     book = load_workbook(write_rematch_report(report, tmp_path / "r.xlsx")[0])
     titles = book.sheetnames
-    assert len(titles) == 1 + len(names)
+    assert len(titles) == 2 + len(names)  # the summary, one per jobcentre, the explanation
+    assert titles[-1] == EXPLANATION_SHEET
     assert len({t.lower() for t in titles}) == len(titles)
     for title in titles:
         assert len(title) <= 31 and not set(title) & set("[]:*?/\\")
     # Every position still lands in exactly one sheet, the one of its own jobcentre.
     found = {row[COL["Stilling-id"]]: row[COL["Jobcenter"]]
-             for title in titles[1:] for row in sheet_rows(book[title])[1:]}
+             for title in titles[1:-1] for row in sheet_rows(book[title])[1:]}
     assert found == {f"S-{i}": name for i, name in enumerate(names)}
 
 
@@ -209,9 +213,9 @@ def test_every_open_position_has_one_row_consistent_with_its_stored_proposal(rem
     url, _output, xlsx = rematched
     state = stored_state(url)
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Oversigt", *sorted({jc for jc, *_ in state["positions"].values()})]
+    assert book.sheetnames == ["Oversigt", *sorted({jc for jc, *_ in state["positions"].values()}), EXPLANATION_SHEET]
     rows = {}
-    for name in book.sheetnames[1:]:
+    for name in book.sheetnames[1:-1]:
         assert sheet_rows(book[name])[0] == POSITION_COLUMNS
         for row in sheet_rows(book[name])[1:]:
             assert row[COL["Jobcenter"]] == name
@@ -237,7 +241,7 @@ def test_every_open_position_has_one_row_consistent_with_its_stored_proposal(rem
             hours = [int(h) for h in re.findall(r" (\d+) t(?=,|$)", segment)]
             assert hours == [a["hours_per_week"] for a in person["assignments"]]
         assert row[COL["Forklaring"]], "every row explains itself"
-        assert 0 <= row[COL["Uden FleksMatch (grådig): timer dækket"]] <= requested
+        assert 0 <= row[COL[BASELINE_COLUMN]] <= requested
 
 
 def test_no_citizen_is_proposed_twice_or_above_capacity(rematched):
@@ -260,7 +264,7 @@ def test_summary_sheet_agrees_with_the_rows_and_the_database(rematched):
     url, _output, xlsx = rematched
     state = stored_state(url)
     book = load_workbook(xlsx)
-    rows = [row for name in book.sheetnames[1:] for row in sheet_rows(book[name])[1:]]
+    rows = [row for name in book.sheetnames[1:-1] for row in sheet_rows(book[name])[1:]]
     table = summary_table(book)
     coverage = [row[COL["Dækning"]] for row in rows]
     assert table["Åbne stillinger"][0] == len(rows) == len(state["positions"])
@@ -269,22 +273,98 @@ def test_summary_sheet_agrees_with_the_rows_and_the_database(rematched):
     proposed = {p["candidate_id"] for stored in state["proposals"].values() for people, _ in stored for p in people}
     assert table["Borgere foreslået"][0] == len(proposed)
     assert table["Timer dækket"][0] == sum(row[COL["Timer dækket"]] for row in rows)
-    assert table["Timer dækket"][1] == sum(row[COL["Uden FleksMatch (grådig): timer dækket"]] for row in rows)
+    assert table["Timer dækket"][1] == sum(row[COL[BASELINE_COLUMN]] for row in rows)
     assert table["Timer ønsket"][0] == sum(row[COL["Timer ønsket"]] for row in rows)
-    greedy_rows = [row[COL["Uden FleksMatch (grådig): timer dækket"]] for row in rows]
+    greedy_rows = [row[COL[BASELINE_COLUMN]] for row in rows]
     assert table["Ikke dækket"][1] == sum(1 for h in greedy_rows if h == 0)
     # The solver's objective is never below the greedy baseline, and never above the LP bound.
-    objective, greedy = table["Målværdi (scorevægtede timer)"]
-    assert greedy <= objective <= table["Øvre grænse (LP-relaksering)"][0] + 0.01
+    objective, greedy = table[OBJECTIVE_LABEL]
+    assert greedy <= objective <= table[BOUND_LABEL][0] + 0.01
 
 
 def test_csv_beside_the_workbook_lists_every_position(rematched):
     _url, _output, xlsx = rematched
     rows = read_csv(xlsx.with_suffix(".csv"))
     book = load_workbook(xlsx)
-    from_sheets = [row for name in book.sheetnames[1:] for row in sheet_rows(book[name])[1:]]
+    from_sheets = [row for name in book.sheetnames[1:-1] for row in sheet_rows(book[name])[1:]]
     assert rows[0] == POSITION_COLUMNS
     assert sorted(r[COL["Stilling-id"]] for r in rows[1:]) == sorted(r[COL["Stilling-id"]] for r in from_sheets)
     by_id = {r[COL["Stilling-id"]]: r for r in rows[1:]}
     for row in from_sheets:
         assert by_id[row[COL["Stilling-id"]]][COL["Timer dækket"]] == str(row[COL["Timer dækket"]])
+
+
+# ---- what a team leader needs: local time, filters, outcomes, plain words, an explanation ---------------
+
+def test_every_jobcentre_sheet_has_a_frozen_header_and_an_autofilter(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    for name in book.sheetnames[1:-1]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:L{sheet.max_row}"
+        assert sheet["L1"].value == POSITION_COLUMNS[-1]
+
+
+def test_column_and_row_names_are_plain_danish(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    words = [str(cell) for name in book.sheetnames for row in sheet_rows(book[name]) for cell in row if cell]
+    header_and_labels = POSITION_COLUMNS + [row[0] for row in sheet_rows(book["Oversigt"]) if row[0]]
+    for jargon in ("grådig", "Målværdi", "LP", "relaksering", "objective", "greedy", "UTC"):
+        assert not any(jargon in label for label in header_and_labels), jargon
+    assert BASELINE_COLUMN == "Samme opgave løst uden optimering: timer dækket"
+    assert any("uden optimering" in word for word in words)
+
+
+def test_the_outcome_column_says_what_was_recorded(summary, tmp_path):
+    outcomes = {"S-2": "Ansat: B-1 · Kontaktet: B-2"}
+    xlsx, csv_path = write_rematch_report(summary, tmp_path / "r.xlsx", outcomes)
+    rows = {row[COL["Stilling-id"]]: row for row in sheet_rows(load_workbook(xlsx)["Horsens"])[1:]}
+    assert rows["S-2"][COL["Udfald"]] == "Ansat: B-1 · Kontaktet: B-2"
+    assert rows["S-1"][COL["Udfald"]] == "Ikke behandlet"        # proposed, nothing recorded yet
+    aalborg = sheet_rows(load_workbook(xlsx)["Aalborg"])[1]
+    assert aalborg[COL["Udfald"]] in ("", None)                    # nobody proposed, nothing to record
+    assert {r[COL["Stilling-id"]]: r[COL["Udfald"]] for r in read_csv(csv_path)[1:]}["S-2"] == outcomes["S-2"]
+
+
+def test_the_run_time_is_copenhagen_time_in_summer_too(tmp_path):
+    report = summary_of(outcome("Horsens", "S-1", 4, 0))
+    summer = RematchSummary(**{**report.__dict__, "finished_at": datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc)})
+    table = summary_table(load_workbook(write_rematch_report(summer, tmp_path / "r.xlsx")[0]))
+    assert table[RUN_LABEL][0] == "02-07-2026 00:30" and RUN_LABEL == "Kørt (dansk tid)"
+
+
+def test_the_explanation_sheet_explains_every_column_a_reader_asks_about(summary, tmp_path):
+    book = load_workbook(write_rematch_report(summary, tmp_path / "r.xlsx")[0])
+    rows = sheet_rows(book[EXPLANATION_SHEET])
+    assert rows[0] == ["Begreb", "Betydning"]
+    terms = {row[0] for row in rows[1:]}
+    assert {BASELINE, "Velmatchede timer", "Teoretisk loft", "Dækning", "Udfald", "Forklaring"} <= terms
+    assert all(row[1] and len(row[1]) > 20 for row in rows[1:])
+
+
+def test_the_report_of_a_real_rematch_shows_recorded_outcomes(tmp_path):
+    from service.reports.outcomes import position_outcomes
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        factory = session_factory(engine)
+        with session_scope(factory) as session:
+            load_pool_into_database(session, generate_pool(30, 10, seed=3, jobcenters=JOBCENTERS[:1]))
+        from service.core.rematch import run_rematch
+        summary = run_rematch(factory, None, created_by="test")
+        with session_scope(factory) as session:
+            proposal = session.scalars(select(orm.Proposal).join(orm.MatchRun).where(orm.MatchRun.current.is_(True))
+                                       .order_by(orm.Proposal.position_id)).first()
+            from models import store
+            store.record_proposal_outcome(session, proposal.id, "contacted", actor="test")
+            people = ", ".join(p["candidate_id"] for p in proposal.people)
+            outcomes = position_outcomes(session, [o.position_id for o in summary.outcomes])
+        assert outcomes[proposal.position_id] == f"Kontaktet: {people}"
+        assert {v for k, v in outcomes.items() if k != proposal.position_id} <= {"Ikke behandlet"}
+        xlsx, _ = write_rematch_report(summary, tmp_path / "r.xlsx", outcomes)
+        rows = [row for name in load_workbook(xlsx).sheetnames[1:-1] for row in sheet_rows(load_workbook(xlsx)[name])[1:]]
+        assert {row[COL["Stilling-id"]]: row[COL["Udfald"]] for row in rows}[proposal.position_id] == f"Kontaktet: {people}"
+    finally:
+        engine.dispose()

@@ -17,6 +17,9 @@ from models.schemas import Candidate, Position
 from service.core.auth.users import create_user
 
 PASSWORDS = {"anna": "anna-kodeord-1", "bo": "bo-kodeord-22"}
+# What pages and the udpluk show of each consultant (bo has given none: pages fall back to the username).
+CONTACTS = {"anna": {"full_name": "Anna Andersen", "phone": "+45 76 29 10 00", "email": "anna@horsens.example"},
+            "bo": {}}
 
 CITIZENS = [
     # Cleaning only: food contact is central (hard) for B-1, animals too (a restriction no task touches).
@@ -55,7 +58,7 @@ def seed(factory: sessionmaker) -> None:
     with session_scope(factory) as session:
         for username, jobcenter in (("anna", "Horsens"), ("bo", "Vejle")):
             create_user(session, username=username, password=PASSWORDS[username], role="consultant",
-                        jobcenters=[jobcenter])
+                        jobcenters=[jobcenter], **CONTACTS[username])
         for citizen in CITIZENS:
             store.upsert_citizen(session, Candidate.model_validate(citizen))
 

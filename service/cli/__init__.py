@@ -9,12 +9,17 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="FleksMatch: matchning af fleksjobbere og virksomheder.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
-token_app = typer.Typer(help="API-nøgler til sagssystemet og integrationer.", no_args_is_help=True)
-user_app = typer.Typer(help="Brugere til webgrænsefladen.", no_args_is_help=True)
-audit_app = typer.Typer(help="Adgangslog over opslag i borgerdata.", no_args_is_help=True)
+from service.cli.danish_help import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, install
+
+install()  # typer's own words ("Usage", "Show this message and exit.") in Danish
+
+DANISH = {"options_metavar": OPTIONS_METAVAR, "subcommand_metavar": SUBCOMMAND_METAVAR, "no_args_is_help": True}
+app = typer.Typer(help="FleksMatch: matchning af fleksjobbere og virksomheder.", pretty_exceptions_enable=False,
+                  add_completion=False, **DANISH)
+db_app = typer.Typer(help="Databasen.", **DANISH)
+token_app = typer.Typer(help="API-nøgler til sagssystemet og integrationer.", **DANISH)
+user_app = typer.Typer(help="Brugere til webgrænsefladen.", **DANISH)
+audit_app = typer.Typer(help="Adgangslog over opslag i borgerdata.", **DANISH)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")
@@ -57,7 +62,7 @@ def serve_command(host: str = typer.Option("127.0.0.1", help="Adresse der lyttes
 
 
 @app.command("import")
-def import_pool(path: Path = typer.Argument(..., help="Fil: .accdb/.mdb, .xlsx eller .csv"),
+def import_pool(path: Path = typer.Argument(..., metavar="FIL", help="Fil: .accdb/.mdb, .xlsx eller .csv"),
                 mapping: Optional[Path] = typer.Option(None, "--mapping", help="YAML-fil der omdøber kolonner"),
                 jobcenter: Optional[str] = typer.Option(None, "--jobcenter", help="Jobcenter for rækker uden jobcenter"),
                 skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Importér gyldige rækker, rapportér resten"),
@@ -89,18 +94,22 @@ def token_create(role: str = typer.Option(..., "--role", help="consultant, case_
 
 
 @user_app.command("create")
-def user_create(username: str = typer.Argument(...),
+def user_create(username: str = typer.Argument(..., metavar="BRUGERNAVN", help="Brugernavnet der logges ind med"),
                 role: str = typer.Option(..., "--role", help="consultant eller admin"),
-                jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)")) -> None:
+                jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
+                name: str = typer.Option("", "--name", help="Fulde navn, fx \"Anne Hansen\" (vises på siderne)"),
+                phone: str = typer.Option("", "--phone", help="Telefon (står på udplukket til virksomheden)"),
+                email: str = typer.Option("", "--email", help="E-mail (står på udplukket til virksomheden)")) -> None:
     """Opret en bruger til webgrænsefladen. Adgangskoden spørges om, eller læses fra stdin."""
     from service.cli.accounts import create_user_command
 
-    raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter))
+    raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter,
+                                         full_name=name, phone=phone, email=email))
 
 
 @audit_app.command("list")
 def audit_list(citizen: Optional[str] = typer.Option(None, "--citizen", help="Kun denne borger"),
-               limit: int = typer.Option(100, "--limit")) -> None:
+               limit: int = typer.Option(100, "--limit", help="Højst så mange opslag")) -> None:
     """Vis de seneste opslag i borgerdata."""
     from service.cli.audit import print_audit_log
 

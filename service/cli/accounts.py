@@ -43,7 +43,8 @@ def _read_password(console: Console) -> str | None:
     return first
 
 
-def create_user_command(console: Console, *, username: str, role: str, jobcenters: list[str]) -> int:
+def create_user_command(console: Console, *, username: str, role: str, jobcenters: list[str],
+                        full_name: str = "", phone: str = "", email: str = "") -> int:
     password = _read_password(console)
     if password is None:
         return 2
@@ -51,12 +52,17 @@ def create_user_command(console: Console, *, username: str, role: str, jobcenter
     engine = make_engine()
     try:
         with session_scope(session_factory(engine)) as session:
-            user = create_user(session, username=username, password=password, role=role, jobcenters=jobcenters)
+            user = create_user(session, username=username, password=password, role=role, jobcenters=jobcenters,
+                               full_name=full_name, phone=phone, email=email)
             scope = ", ".join(user.jobcenters) if user.jobcenters else "alle jobcentre"
+            shown = f"{user.full_name} ({username})" if user.full_name else username
     except ValueError as exc:
         console.print(f"[bold red]Fejl:[/] {exc}")
         return 2
     finally:
         engine.dispose()
-    console.print(f"Brugeren '{username}' er oprettet (rolle {role}, {scope}).")
+    console.print(f"Brugeren {shown} er oprettet (rolle {role}, {scope}).")
+    if not full_name:
+        console.print("Tip: giv et fuldt navn og telefon (--name, --phone), så udplukket viser, hvem "
+                      "virksomheden skal ringe til.")
     return 0

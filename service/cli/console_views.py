@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.catalogue import load_catalogue
+from models.danish import counted
 from models.schemas import MatchResponse, Position
 
 
@@ -25,21 +26,22 @@ def print_ranking(console: Console, position: Position, response: MatchResponse,
         return
     table = Table(show_header=True, header_style="bold", expand=True)
     table.add_column("#", width=3)
-    table.add_column("Borger", width=9)
-    table.add_column("Score", width=6, justify="right")
+    table.add_column("Borger", width=9, no_wrap=True)
+    table.add_column("Match", width=6, justify="right")
     table.add_column("Timer", width=6, justify="right")
-    table.add_column("Hvorfor")
+    table.add_column("Hvorfor", overflow="fold")
     for entry in response.ranking[:top]:
-        table.add_row(str(entry.rank), entry.candidate_id, f"{entry.score:.2f}", str(entry.hours_offered),
+        table.add_row(str(entry.rank), entry.candidate_id, f"{round(entry.score * 100)} %", str(entry.hours_offered),
                       explanation_text(entry))
     console.print(table)
-    console.print(f"{len(response.excluded)} borgere er udelukket (fx pga. skånehensyn, afstand eller dage).")
+    excluded = len(response.excluded)
+    console.print(f"{counted(excluded, 'borger', 'borgere')} er udelukket (fx pga. skånehensyn, afstand eller dage).")
 
 
 def explanation_text(entry) -> str:
     explanation = entry.explanation
     parts = []
-    matched = [f"{m.required} ← {m.matched} ({m.similarity:.2f})" for m in explanation.matched_competences[:3]]
+    matched = [f"{m.required} ← {m.matched} ({round(m.similarity * 100)} %)" for m in explanation.matched_competences[:3]]
     if matched:
         parts.append("Kompetencer: " + "; ".join(matched))
     if explanation.missing_competences:

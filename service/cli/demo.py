@@ -13,20 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import rank
-from models import store
+from models import orm, store
 from models.catalogue import load_catalogue
-from models.danish import plural
+from models.danish import and_list, counted
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
 from models.schemas import MatchOptions, MatchResponse, Position
 from service.cli.console_views import print_ranking
-from service.core import pool
 from service.cli.rematch import rematch_with_progress, report_and_summary
+from service.core import pool
+from service.core.auth.users import create_user
 from service.demo.history import record_demo_history
 from service.demo.loader import LoadSummary, load_pool_into_database, stored_pool
 from service.demo.pool_generator import DEMO_POOL_PATH, Pool, load_demo_pool
@@ -59,14 +61,17 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "–"
 
 
+KINDS = (("jobcenters", "jobcenter", "jobcentre"), ("employers", "virksomhed", "virksomheder"),
+         ("positions", "stilling", "stillinger"), ("citizens", "borger", "borgere"))
+
+
 def print_load_summary(console: Console, summary: LoadSummary, path: Path) -> None:
-    kinds = (("jobcenters", "jobcentre"), ("employers", "virksomheder"), ("positions", "stillinger"),
-             ("citizens", "borgere"))
-    parts = [f"{summary.created[k] + summary.changed[k] + summary.unchanged[k]} {label}" for k, label in kinds]
-    console.print(f"Demo-puljen [bold]{path.name}[/] er indlæst: {', '.join(parts)}.")
+    parts = [counted(summary.created[k] + summary.changed[k] + summary.unchanged[k], one, many)
+             for k, one, many in KINDS]
+    console.print(f"Demo-puljen [bold]{path.name}[/] er indlæst: {and_list(parts)}.")
     if summary.wrote_anything:
-        created = ", ".join(f"{summary.created[k]} {label}" for k, label in kinds if summary.created[k])
-        changed = ", ".join(f"{summary.changed[k]} {label}" for k, label in kinds if summary.changed[k])
+        created = and_list(counted(summary.created[k], one, many) for k, one, many in KINDS if summary.created[k])
+        changed = and_list(counted(summary.changed[k], one, many) for k, one, many in KINDS if summary.changed[k])
         console.print(f"  Nye: {created or 'ingen'}. Opdaterede: {changed or 'ingen'}.")
     else:
         console.print("  Databasen indeholdt allerede puljen uændret; intet er skrevet.")
@@ -78,11 +83,15 @@ def print_pool_statistics(console: Console, stats: PoolStatistics) -> None:
     console.print(_restriction_table(stats))
 
 
+# Narrow tables (no side borders, one space between columns, two-line headers) fit an 80-column terminal.
+NARROW = {"box": box.SIMPLE_HEAD, "show_edge": False, "padding": (0, 1, 0, 0), "title_justify": "left"}
+
+
 def _jobcenter_table(stats: PoolStatistics) -> Table:
-    table = Table(title="Puljen pr. jobcenter", title_justify="left")
-    for header in ("Jobcenter", "Borgere", "Tilgængelige", "Timer til rådighed", "Virksomheder", "Stillinger",
-                   "Opgaver", "Timer efterspurgt"):
-        table.add_column(header, justify="left" if header == "Jobcenter" else "right")
+    table = Table(title="Puljen pr. jobcenter", **NARROW)
+    for header in ("Jobcenter", "Borgere", "Ledige", "Ledige\ntimer", "Virksom-\nheder", "Stillinger", "Opgaver",
+                   "Timer\nsøgt"):
+        table.add_column(header, justify="left" if header == "Jobcenter" else "right", no_wrap=True)
     for jc in stats.jobcenters:
         table.add_row(jc.name, str(jc.citizens), str(jc.available), str(jc.capacity_available), str(jc.employers),
                       str(jc.positions), str(jc.tasks), str(jc.hours_requested))
@@ -93,7 +102,7 @@ def _jobcenter_table(stats: PoolStatistics) -> Table:
 
 
 def _capacity_table(stats: PoolStatistics) -> Table:
-    table = Table(title="Arbejdsevne (timer pr. uge)", title_justify="left")
+    table = Table(title="Arbejdsevne (timer pr. uge)", caption_justify="left", **NARROW)
     table.add_column("Timer")
     table.add_column("Borgere", justify="right")
     table.add_column("Andel", justify="right")
@@ -105,7 +114,7 @@ def _capacity_table(stats: PoolStatistics) -> Table:
 
 def _restriction_table(stats: PoolStatistics) -> Table:
     catalogue = load_catalogue()
-    table = Table(title="Skånehensyn", title_justify="left")
+    table = Table(title="Skånehensyn", caption_justify="left", **NARROW)
     table.add_column("Skånehensyn")
     table.add_column("Borgere", justify="right")
     table.add_column("Andel", justify="right")
@@ -146,10 +155,9 @@ def step_record_history(context: DemoContext) -> None:
     if summary.already_there:
         context.console.print("  Demo-forløbene (ansættelser, praktikker, afslag) er allerede registreret.")
         return
-    counts = summary.outcomes
-    parts = [f"{counts.get(k, 0)} {label}" for k, label in HISTORY_LABELS]
-    context.console.print(f"Demo-forløb registreret på {plural(summary.positions, 'stilling', 'stillinger')}: "
-                          + ", ".join(parts) + ".")
+    parts = [f"{summary.outcomes[k]} {label}" for k, label in HISTORY_LABELS if summary.outcomes.get(k)]
+    context.console.print(f"Demo-forløb registreret på {counted(summary.positions, 'stilling', 'stillinger')}: "
+                          f"{and_list(parts)}.")
 
 
 HISTORY_LABELS = (("hired", "ansat"), ("hired_then_ended", "ansat og siden stoppet"), ("praktik", "i praktik"),
@@ -196,13 +204,32 @@ def step_rematch(context: DemoContext) -> None:
 
 
 def step_report(context: DemoContext) -> None:
-    """Summary versus the greedy baseline, and the Excel report consultants open."""
-    context.results["report"] = report_and_summary(context.console, context.results["rematch"], None)
-    context.console.print("Start webgrænsefladen med [bold]make serve[/] og se forslagene pr. stilling.")
+    """Summary versus the same task solved without optimisation, and the Excel report."""
+    context.results["report"] = report_and_summary(context.console, context.results["rematch"], None,
+                                                   context.sessions)
+
+
+# A login for trying the web UI on the demo data. The password is printed and documented: demo data only.
+DEMO_USER = {"username": "demo", "password": "demo-kodeord", "role": "consultant", "jobcenters": ["Horsens"],
+             "full_name": "Dorte Demo", "phone": "+45 70 10 20 30", "email": "dorte.demo@jobcenter.example"}
+
+
+def step_demo_consultant(context: DemoContext) -> None:
+    """Create the demo consultant (once) and say how to log in."""
+    with session_scope(context.sessions) as session:
+        exists = session.scalar(select(orm.User).where(orm.User.username == DEMO_USER["username"])) is not None
+        if not exists:
+            create_user(session, **DEMO_USER)
+    user = DEMO_USER
+    context.console.print()
+    context.console.print(f"Start webgrænsefladen med [bold]make serve[/] og åbn http://127.0.0.1:8000. "
+                          f"Log ind som demo-konsulent i jobcenter {user['jobcenters'][0]}: brugernavn "
+                          f"[bold]{user['username']}[/], adgangskode [bold]{user['password']}[/] "
+                          "(kun til demo-data).")
 
 
 DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_record_history, step_print_pool_statistics,
-                              step_show_ranking_examples, step_rematch, step_report]
+                              step_show_ranking_examples, step_rematch, step_report, step_demo_consultant]
 
 
 def run_demo(console: Console, *, url: str | None = None, steps: Iterable[DemoStep] | None = None) -> DemoContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -13,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from models import orm, store
+from models.danish import counted, number
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
 from service.core.rematch import RematchSummary, run_rematch
-from service.reports.rematch_report import write_rematch_report
+from service.reports.outcomes import position_outcomes
+from service.reports.rematch_report import BASELINE, summary_rows, write_rematch_report
 
 EXIT_INTERRUPTED = 130
 
@@ -41,24 +44,29 @@ def rematch_with_progress(console: Console, factory: sessionmaker, jobcenter: st
         return run_rematch(factory, jobcenter, progress=progress, created_by=created_by)
 
 
+def _cell(value: object) -> str:
+    return number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
 def print_summary(console: Console, summary: RematchSummary) -> None:
-    table = Table(title="Resultat af genmatchning", show_lines=False)
-    table.add_column("")
-    table.add_column("FleksMatch", justify="right")
-    table.add_column("Uden FleksMatch (grådig)", justify="right")
-    fm, greedy = summary.coverage_counts, summary.greedy_coverage_counts
-    table.add_row("Åbne stillinger", str(summary.positions_total), str(summary.positions_total))
-    table.add_row("Fuldt dækket", str(fm["full"]), str(greedy["full"]))
-    table.add_row("Delvist dækket", str(fm["partial"]), str(greedy["partial"]))
-    table.add_row("Ikke dækket", str(fm["none"]), str(greedy["none"]))
-    table.add_row("Timer dækket", f"{summary.hours_covered} af {summary.hours_requested}",
-                  f"{summary.greedy_hours_covered} af {summary.hours_requested}")
-    table.add_row("Borgere foreslået", str(summary.citizens_proposed), str(summary.greedy_citizens_proposed))
-    table.add_row("Målværdi", f"{summary.objective:.1f}", f"{summary.greedy_objective:.1f}")
+    """The report's summary rows (plain Danish, Danish numbers), narrow enough for an 80-column terminal."""
+    table = Table(title="Resultat af genmatchning", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                  padding=(0, 1, 0, 0))
+    table.add_column("", overflow="fold", ratio=1)
+    table.add_column("FleksMatch", justify="right", no_wrap=True)
+    table.add_column(BASELINE.replace("opgave ", "opgave\n"), justify="right", no_wrap=True)
+    shown = [row for row in summary_rows(summary) if row[2] != ""]
+    for label, ours, theirs in shown:
+        if label == "Timer dækket":
+            ours, theirs = f"{ours} af {summary.hours_requested}", f"{theirs} af {summary.hours_requested}"
+        elif label == "Timer ønsket":
+            continue
+        table.add_row(label, _cell(ours), _cell(theirs))
     console.print(table)
-    bound = f" (øvre grænse {summary.lp_bound:.1f})" if summary.lp_bound else ""
-    console.print(f"{summary.citizens_available} ledige borgere, {len(summary.jobcenters)} jobcentre, "
-                  f"beregnet på {summary.seconds:.1f} s{bound}.")
+    bound = f" (teoretisk loft {number(summary.lp_bound)})" if summary.lp_bound else ""
+    console.print(f"{counted(summary.citizens_available, 'ledig borger', 'ledige borgere')}, "
+                  f"{counted(len(summary.jobcenters), 'jobcenter', 'jobcentre')}, "
+                  f"beregnet på {number(summary.seconds)} s{bound}.")
 
 
 def _jobcenter_exists(engine, name: str) -> bool:
@@ -74,9 +82,16 @@ def _unknown_jobcenter(console: Console, engine, name: str) -> int:
     return 2
 
 
-def report_and_summary(console: Console, summary: RematchSummary, report: Path | None) -> Path:
+def report_and_summary(console: Console, summary: RematchSummary, report: Path | None,
+                       factory: sessionmaker | None = None) -> Path:
+    """Print the summary and write the report; with `factory`, the report's "Udfald" column shows what is
+    recorded on each position's proposals."""
     print_summary(console, summary)
-    xlsx, csv = write_rematch_report(summary, report or default_report_path())
+    outcomes = None
+    if factory is not None:
+        with session_scope(factory) as session:
+            outcomes = position_outcomes(session, [o.position_id for o in summary.outcomes])
+    xlsx, csv = write_rematch_report(summary, report or default_report_path(), outcomes)
     console.print(f"Rapport: [bold]{xlsx}[/] (og {csv})")
     return xlsx
 
@@ -90,16 +105,17 @@ def run_rematch_command(console: Console, jobcenter: str | None = None, report: 
         engine = make_engine()
         if jobcenter and not _jobcenter_exists(engine, jobcenter):
             return _unknown_jobcenter(console, engine, jobcenter)
-        summary = rematch_with_progress(console, session_factory(engine), jobcenter, created_by)
-    except KeyboardInterrupt:
-        console.print("[bold yellow]Afbrudt.[/] Intet er ændret: de tidligere forslag er urørte.")
-        return EXIT_INTERRUPTED
+        try:
+            summary = rematch_with_progress(console, session_factory(engine), jobcenter, created_by)
+        except KeyboardInterrupt:
+            console.print("[bold yellow]Afbrudt.[/] Intet er ændret: de tidligere forslag er urørte.")
+            return EXIT_INTERRUPTED
+        if not summary.outcomes:
+            where = f"i jobcenter {jobcenter}" if jobcenter else "i databasen"
+            console.print(f"[bold yellow]Ingen åbne stillinger {where}.[/] Intet at genmatche.")
+            return 1 if jobcenter else 0
+        report_and_summary(console, summary, report, session_factory(engine))
     finally:
         if engine is not None:
             engine.dispose()
-    if not summary.outcomes:
-        where = f"i jobcenter {jobcenter}" if jobcenter else "i databasen"
-        console.print(f"[bold yellow]Ingen åbne stillinger {where}.[/] Intet at genmatche.")
-        return 1 if jobcenter else 0
-    report_and_summary(console, summary, report)
     return 0

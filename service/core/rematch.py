@@ -29,6 +29,7 @@ from models.db import session_scope
 from models.schemas import (
     Candidate, MatchOptions, MatchResponse, Position, Proposal, RankedCandidate,
 )
+from service.core.proposal_reasons import missing_sentences
 
 Progress = Callable[[int, int], None]
 # Stored per position: the top of the ranking (for "Hvorfor") plus everyone the batch proposed, and every
@@ -273,6 +274,5 @@ def explain_outcome(ranking: list[RankedCandidate], proposal: Proposal | None, t
         reason = f"kompetencer: {', '.join(matched[:3])}" if matched else "egnet til opgaverne"
         parts.append(f"{person.candidate_id} ({reason})")
     text = "Foreslået: " + "; ".join(parts) + "."
-    for gap in proposal.uncovered:
-        text += f" Mangler {gap.hours_missing} t på «{titles.get(gap.task_id, gap.task_id)}»: {gap.detail.rstrip('.')}."
-    return text
+    gaps = ((titles.get(gap.task_id, gap.task_id), gap.hours_missing, gap.detail) for gap in proposal.uncovered)
+    return " ".join([text, *missing_sentences(gaps)])

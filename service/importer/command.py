@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.danish import counted
 from service.importer.mapping import ColumnPlan, Mapping, choose_table, default_mapping, load_mapping
 from service.importer.readers import AccessBackend, ImportFileError, SourceTable, open_source
 from service.importer.rows import RowIssue, Validation, validate_table
@@ -116,7 +117,8 @@ def _read(path: Path, layout: Mapping, *, jobcenter: str | None, access_backend:
 def _refusal(validation: Validation, *, skip_invalid: bool, sync: bool) -> str | None:
     """Why nothing may be written, or None."""
     if validation.errors and not skip_invalid:
-        return (f"{validation.invalid_rows} af {validation.rows_read} rækker er ugyldige "
+        return (f"{validation.invalid_rows} af {counted(validation.rows_read, 'række', 'rækker')} "
+                f"{'er ugyldig' if validation.invalid_rows == 1 else 'er ugyldige'} "
                 "(brug --skip-invalid for at importere de gyldige)")
     if not validation.valid:
         if sync:
@@ -174,7 +176,7 @@ def write_report(source: Path, issues: list[RowIssue]) -> Path | None:
 def _print_source(console: Console, table: SourceTable, plan: ColumnPlan) -> None:
     details = ", ".join(f"{key}: {value}" for key, value in table.details.items())
     console.print(f"Læser [bold]{table.source.name}[/], tabel '{table.name}' "
-                  f"({len(table.rows)} rækker{', ' + details if details else ''})")
+                  f"({counted(len(table.rows), 'række', 'rækker')}{', ' + details if details else ''})")
     if plan.unused:
         console.print(f"[yellow]Kolonner der ikke bruges:[/] {', '.join(plan.unused)}")
 
@@ -183,7 +185,7 @@ def _print_issues(console: Console, validation: Validation, report: Path | None)
     issues = validation.errors + validation.warnings
     if not issues:
         return
-    title = f"{len(validation.errors)} fejl og {len(validation.warnings)} advarsler"
+    title = f"{counted(len(validation.errors), 'fejl', 'fejl')} og {counted(len(validation.warnings), 'advarsel', 'advarsler')}"
     table = Table(title=title, title_justify="left")
     for column in ("Række", "BorgerID", "Kolonne", "Værdi", "Besked"):
         table.add_column(column, overflow="fold")

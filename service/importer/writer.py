@@ -5,7 +5,7 @@ and is too slow for pools of 100,000): the stored citizens of the file are loade
 queries, compared in memory, and new, changed and restriction rows are written with executemany. The
 result is what store.upsert_citizen would store, with one difference on purpose: an import only writes
 the fields the file has columns for, so a CV text or a commute limit set through the API survives a pool
-import. Jobcentres and --sync go through models.store.
+import. Core writes bypass the ORM's events, so the search terms of competences and wishes are set here. Jobcentres and --sync go through models.store.
 
 Nothing here commits: the caller's session_scope makes the whole import one transaction.
 """
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from models import orm
 from models.orm import utcnow
+from models.search_terms import terms_text
 from models.store import get_or_create_jobcenter, mark_missing_citizens_inactive
 from service.importer.rows import ValidRow
 
@@ -33,8 +34,8 @@ T = TypeVar("T")
 OWNED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "capacity_hours": ("capacity_hours",),
     "capacity_basis": ("capacity_basis",),
-    "competences": ("competences",),
-    "wishes": ("wishes",),
+    "competences": ("competences", "competence_terms"),
+    "wishes": ("wishes", "wish_terms"),
     "postcode": ("postcode", "lat", "lon"),
     "driving_licence": ("driving_licence",),
     "ly_months": ("ly_months_last_24",),
@@ -69,7 +70,9 @@ def _all_values(row: ValidRow, jobcenter_id: int) -> dict[str, Any]:
         "capacity_hours": candidate.capacity_hours,
         "capacity_basis": candidate.capacity_basis,
         "competences": list(candidate.competences),
+        "competence_terms": terms_text(candidate.competences),
         "wishes": list(candidate.wishes),
+        "wish_terms": terms_text(candidate.wishes),
         "driving_licence": candidate.driving_licence,
         "postcode": row.postcode,
         "lat": location.lat if location else None,

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from models import vocabulary
 from models.schemas import (
-    Candidate, Employer, EmployerSize, Excluded, Explanation, Id, Location, Position, Proposal, ProposalKind,
-    RankedCandidate, Sector, Task,
+    Candidate, Employer, EmployerDetails, EmployerSize, Excluded, Explanation, Id, Location, Position, Proposal,
+    ProposalKind, RankedCandidate, Sector, Task,
 )
 from models.vocabulary import literal
 from service.http.api.lifecycle_schemas import EmploymentOut, StatusSpanOut
@@ -119,8 +119,9 @@ class CitizenOut(Candidate):
 # ---- employers and positions --------------------------------------------------------------------------
 
 
-class EmployerIn(BaseModel):
-    """En virksomhed. `jobcenter` kan udelades når nøglen kun dækker ét jobcenter."""
+class EmployerIn(EmployerDetails):
+    """En virksomhed. `jobcenter` kan udelades når nøglen kun dækker ét jobcenter. CVR, adresse og
+    kontaktperson er valgfri: et felt der udelades, beholder den gemte værdi; `null` eller "" sletter den."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               json_schema_extra={"examples": [EMPLOYER_EXAMPLE]})
@@ -137,11 +138,18 @@ class EmployerIn(BaseModel):
 
 
 class EmployerOut(Employer):
-    model_config = _examples({"id": "V-1", **EMPLOYER_EXAMPLE})
+    model_config = _examples({"id": "V-1", **EMPLOYER_EXAMPLE, "cvr": "12345678", "address": "Søndergade 12",
+                              "contact_name": "Mette Jensen", "contact_phone": "+45 76 29 10 00",
+                              "contact_email": "mette@bageriet.dk"})
 
     jobcenter: str
     postcode: str | None = None
     location: Location | None = None
+    cvr: str | None = None
+    address: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
 
 
 class PositionIn(BaseModel):

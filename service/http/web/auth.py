@@ -38,6 +38,13 @@ class WebUser:
     username: str
     role: str
     jobcenters: tuple[str, ...]
+    full_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.username
 
 
 def load_user(session: Session, username: str) -> User | None:
@@ -53,7 +60,8 @@ def web_principal(request: Request, session: Session = Depends(db_session)) -> P
     if user is None:
         request.session.pop(USER_KEY, None)
         raise LoginRequired()
-    request.state.web_user = WebUser(user.username, user.role, tuple(sorted(user.jobcenters or ())))
+    request.state.web_user = WebUser(user.username, user.role, tuple(sorted(user.jobcenters or ())),
+                                     user.full_name, user.phone, user.email)
     principal = user_principal(user)
     # The page runs on another worker thread: release SQLite's write lock before that hop (see there).
     end_dependency_transaction(request, session)

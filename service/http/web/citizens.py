@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from matcher.explain import ESTIMATED_CAPACITY_NOTE
 from models import orm, store
 from models.catalogue import load_catalogue
+from models.danish import counted
 from models.schemas import Candidate
 from service.core.audit import audit
 from service.core.matching import rank_for_citizen
@@ -23,8 +25,11 @@ from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
 from service.http.web.access import citizen_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
+from service.http.web.citizen_search import ALL, CitizenFilter, citizen_query, count_of
 from service.http.web.errors import WebRoute
-from service.http.web.templating import render
+from service.http.web.candidates import GENERAL_NOTES
+from service.http.web.reason_text import accommodation_lines
+from service.http.web.templating import CITIZEN_STATUS_LABELS, render
 from service.http.web.views import format_time
 
 router = APIRouter(route_class=WebRoute)
@@ -53,22 +58,23 @@ class HistoryLine:
 
 
 @router.get("/borgere", name="web_citizens")
-def citizen_list(request: Request, q: str = "", principal: Principal = Depends(web_principal),
+def citizen_list(request: Request, principal: Principal = Depends(web_principal),
                  session: Session = Depends(db_session)) -> Response:
-    query = (select(orm.Citizen).where(orm.Citizen.jobcenter_id.in_(visible_jobcenter_ids(session, principal)),
-                                       orm.Citizen.active.is_(True))
-             .order_by(orm.Citizen.id).limit(LIST_LIMIT))
-    if q.strip():
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(orm.Citizen.id).like(pattern),
-                                func.lower(cast(orm.Citizen.competences, String)).like(pattern),
-                                func.lower(cast(orm.Citizen.wishes, String)).like(pattern)))
-    citizens = list(session.scalars(query).unique())
+    wanted = CitizenFilter.from_params(request.query_params)
+    query = citizen_query(session, principal, wanted)
+    citizens = list(session.scalars(query.limit(LIST_LIMIT)).unique())
+    total = len(citizens) if len(citizens) < LIST_LIMIT else count_of(session, query)
     for jobcenter in sorted({c.jobcenter.name for c in citizens}):
+        shown = sum(c.jobcenter.name == jobcenter for c in citizens)
         audit(session, principal, "list", "GET /borgere", jobcenter=jobcenter,
-              detail=f"{sum(c.jobcenter.name == jobcenter for c in citizens)} borgere vist")
+              detail=f"{counted(shown, 'borger', 'borgere')} vist")
     session.commit()
-    return render(request, "citizens.html", {"citizens": citizens, "q": q, "nav": "borgere", "limit": LIST_LIMIT})
+    jobcenters = sorted(principal.jobcenters) if not principal.is_admin else sorted(
+        session.scalars(select(orm.Jobcenter.name)))
+    return render(request, "citizens.html", {
+        "citizens": citizens, "total": total, "filter": wanted, "q": wanted.q, "nav": "borgere", "limit": LIST_LIMIT,
+        "jobcenters": jobcenters if len(jobcenters) > 1 else None,
+        "status_options": {ALL: "Alle", **CITIZEN_STATUS_LABELS}})
 
 
 def restriction_lines(citizen: orm.Citizen) -> list[RestrictionLine]:
@@ -125,6 +131,7 @@ def suggested_positions(session: Session, citizen: orm.Citizen, limit: int = 10,
     citizen today (service.core.matching.rank_for_citizen)."""
     fits, side = rank_for_citizen(session, citizen, side=side, limit=limit)
     by_id = {p.id: p for p in side.positions}
+    limits = {r.code: r.value for r in citizen.restrictions if r.value is not None}
     out = []
     for fit in fits:
         schema = by_id[fit.position_id]
@@ -133,14 +140,22 @@ def suggested_positions(session: Session, citizen: orm.Citizen, limit: int = 10,
             position=session.get(orm.Position, fit.position_id), rank=fit.rank, score=fit.score,
             hours_offered=fit.hours_offered, tasks=tuple(titles[t] for t in fit.feasible_tasks),
             matched=tuple(dict.fromkeys(f"{m.required} ← {m.matched}" for m in fit.explanation.matched_competences)),
-            accommodations=tuple(f"{a.label}: {a.detail}" for a in fit.explanation.accommodations),
-            notes=tuple(fit.explanation.notes)))
+            accommodations=tuple(f"{line.heading}: {line.text}" for line in accommodation_lines(
+                fit.explanation.accommodations, schema, limits)),
+            notes=tuple(n for n in dict.fromkeys(fit.explanation.notes) if n not in GENERAL_NOTES)))
     return out
 
 
 def _open_side(request: Request, session: Session, citizen: orm.Citizen) -> OpenSide | None:
     cache = getattr(request.app.state, "pool_cache", None)
     return cache.open_side(session, citizen.jobcenter.name) if cache is not None else None
+
+
+def general_notes(suggestions: list[Suggestion], candidate: Candidate) -> list[str]:
+    """Notes about the citizen rather than a position, said once above the suggestions."""
+    if not suggestions:
+        return []
+    return [ESTIMATED_CAPACITY_NOTE] if candidate.capacity_basis == "estimated" else []
 
 
 @router.get("/borgere/{citizen_id}", name="web_citizen")
@@ -150,9 +165,10 @@ def citizen_detail(request: Request, citizen_id: str, principal: Principal = Dep
     audit(session, principal, "read", f"GET /borgere/{citizen.id}", citizen_id=citizen.id,
           jobcenter=citizen.jobcenter.name)
     candidate = store.citizen_to_candidate(citizen)
+    suggestions = suggested_positions(session, citizen, side=_open_side(request, session, citizen))
     context = {
         "citizen": citizen, "candidate": candidate, "restrictions": restriction_lines(citizen),
-        "suggestions": suggested_positions(session, citizen, side=_open_side(request, session, citizen)),
+        "suggestions": suggestions, "suggestion_notes": general_notes(suggestions, candidate),
         "history": proposal_history(session, principal, citizen.id),
         "nav": "borgere",
     }

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.errors import danish_errors
-from models.schemas import Position
+from models.schemas import Location, Position
 from models.vocabulary import EmployerSize, Sector
 
 # Blank task slots offered under the filled ones (no JavaScript: "Tilføj opgave" re-renders with one more).
@@ -81,6 +81,16 @@ class PositionForm:
     status: str = "open"
     tasks: list[TaskSlot] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    # The virksomhed picker: None when the post has no picker (then the employer_* fields describe the
+    # employer, as before the picker existed), "" for "Ny virksomhed", else a stored employer's id.
+    employer_choice: str | None = None
+    # Only for a new virksomhed: where it is and its CVR (contact details are added on its own page).
+    employer_cvr: str = ""
+    employer_address: str = ""
+    employer_postcode: str = ""
+    # The workplace; blank means the virksomhed's own address.
+    workplace_address: str = ""
+    workplace_postcode: str = ""
 
     def error(self, name: str) -> str | None:
         return self.errors.get(name)
@@ -101,6 +111,7 @@ def form_from_position(position: Position, status: str = "open") -> PositionForm
         employer_max="" if position.employer.max_fleksjobbere is None else str(position.employer.max_fleksjobbere),
         employer_experience=position.employer.has_fleksjob_experience, max_people=str(position.max_people),
         min_hours=str(position.min_hours_per_person), jobcenter=position.jobcenter or "", status=status,
+        employer_choice=position.employer.id,
     )
     for slot, task in enumerate(position.tasks):
         active = task.demands.active()
@@ -128,6 +139,10 @@ def form_from_post(data: FormData) -> PositionForm:
         employer_sector=text("employer_sector") or "private", employer_max=text("employer_max"),
         employer_experience=data.get("employer_experience") == "on", max_people=text("max_people"),
         min_hours=text("min_hours"), jobcenter=text("jobcenter"), status=text("status") or "open",
+        employer_choice=text("employer_choice") if "employer_choice" in data else None,
+        employer_cvr=text("employer_cvr"), employer_address=text("employer_address"),
+        employer_postcode=text("employer_postcode"), workplace_address=text("workplace_address"),
+        workplace_postcode=text("workplace_postcode"),
     )
     slots = sorted({int(key.split("-")[1]) for key in data.keys()
                     if key.startswith("task-") and key.split("-")[1].isdigit()})
@@ -176,8 +191,9 @@ def new_employer_id() -> str:
     return "V-" + secrets.token_hex(4).upper()
 
 
-def validate(form: PositionForm) -> Position | None:
-    """The contract Position, or None with `form.errors` filled in (Danish, keyed by form field)."""
+def validate(form: PositionForm, location: Location | None = None) -> Position | None:
+    """The contract Position at `location` (the workplace), or None with `form.errors` filled in (Danish,
+    keyed by form field)."""
     kept = [t for t in form.tasks if not t.remove and not t.blank]
     used = {t.task_id for t in kept if t.task_id}
     task_ids = [t.task_id or _new_task_id(used) for t in kept]
@@ -188,6 +204,7 @@ def validate(form: PositionForm) -> Position | None:
                      "has_fleksjob_experience": form.employer_experience},
         "tasks": [_task_payload(t, tid) for t, tid in zip(kept, task_ids)],
         "jobcenter": form.jobcenter or None,
+        "location": location,
     }
     if form.employer_max:
         payload["employer"]["max_fleksjobbere"] = form.employer_max

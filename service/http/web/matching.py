@@ -10,8 +10,10 @@ from models.schemas import MatchOptions, MatchResponse
 from service.core.auth.principal import Principal
 from service.core.matching import match_and_store
 
-# The ranking a consultant reads (top 10, like the API's default); every exclusion is kept for "Hvorfor ikke".
-UI_OPTIONS = MatchOptions(limit=10, include_excluded=True, proposals=True)
+# The ranking stored for the stilling page: enough for "vis flere" and the filters (the page shows ten at a
+# time); every exclusion is kept for "Hvorfor ikke".
+UI_RANKING_LIMIT = 50
+UI_OPTIONS = MatchOptions(limit=UI_RANKING_LIMIT, include_excluded=True, proposals=True)
 
 
 def match_position(request: Request, session: Session, principal: Principal, row: orm.Position) -> MatchResponse:

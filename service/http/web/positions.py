@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models import orm, placements, store
+from models.danish import counted
 from models.placements import LifecycleError, OutcomeRequest
 from models.vocabulary import ContractType, PositionStatus, ProposalStatus, RejectedBy
 from service.core import lifecycle
@@ -26,6 +27,9 @@ from service.http.web.csrf import require_csrf
 from service.http.web.errors import WebRoute
 from service.http.web.flash import flash
 from service.http.web.matching import match_position
+from service.http.web.employers import place_warning
+from service.http.web.position_employer import employer_options, resolve_workplace
+from service.http.web.position_page import detail_additions
 from service.http.web.templating import OUTCOME_LABELS, STATUS_LABELS, render
 from service.http.web.views import match_view
 
@@ -41,6 +45,9 @@ FIELD_LABELS = {
     "min_hours": "Mindst timer pr. person", "status": "Status", "employer_name": "Virksomhedens navn",
     "employer_size": "Størrelse", "employer_sector": "Sektor",
     "employer_max": "Højst antal fleksjobbere hos virksomheden", "tasks": "Opgaver",
+    "employer_choice": "Virksomhed", "employer_cvr": "CVR-nummer", "employer_address": "Virksomhedens adresse",
+    "employer_postcode": "Virksomhedens postnummer", "workplace_address": "Arbejdsstedets adresse",
+    "workplace_postcode": "Arbejdsstedets postnummer",
 }
 TASK_FIELD_LABELS = {"title": "titel", "description": "beskrivelse", "hours": "timer pr. uge",
                      "lifting_kg": "løft (kg)", "competences": "kompetencer", "days": "ugedage",
@@ -109,6 +116,7 @@ def _form_page(request: Request, form: forms.PositionForm, *, editing: bool, pri
     context = {
         "form": form, "editing": editing, "field_labels": labels, "sizes": forms.EMPLOYER_SIZES,
         "sectors": forms.EMPLOYER_SECTORS, "jobcenter_choices": _jobcenter_choices(principal, session),
+        "employer_options": employer_options(session, principal),
         "heading": f"Rediger stilling: {form.title}" if editing else "Ny stilling",
         "action": request.url_for("web_position_update", position_id=position_id) if editing
         else request.url_for("web_position_create"),
@@ -120,9 +128,12 @@ def _form_page(request: Request, form: forms.PositionForm, *, editing: bool, pri
 
 
 @router.get("/stillinger/ny", name="web_position_new")
-def position_new(request: Request, principal: Principal = Depends(web_principal),
+def position_new(request: Request, virksomhed: str = "", principal: Principal = Depends(web_principal),
                  session: Session = Depends(db_session)) -> Response:
-    form = forms.PositionForm()
+    form = forms.PositionForm(employer_choice="")
+    employer = session.get(orm.Employer, virksomhed) if virksomhed else None
+    if employer is not None and principal.can_see(employer.jobcenter.name):
+        form.employer_choice, form.jobcenter = employer.id, employer.jobcenter.name
     form.add_blank_slots(forms.BLANK_TASK_SLOTS_NEW)
     return _form_page(request, form, editing=False, principal=principal, session=session)
 
@@ -141,6 +152,7 @@ def position_edit(request: Request, position_id: str, principal: Principal = Dep
                   session: Session = Depends(db_session)) -> Response:
     row = position_or_404(session, principal, position_id)
     form = forms.form_from_position(store.position_to_schema(row), status=row.status)
+    form.workplace_address, form.workplace_postcode = row.address or "", row.postcode or ""
     form.add_blank_slots(forms.BLANK_TASK_SLOTS_EDIT)
     return _form_page(request, form, editing=True, principal=principal, session=session)
 
@@ -169,18 +181,28 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
     form.jobcenter = jobcenter or form.jobcenter
     if form.status not in PositionStatus.codes():
         form.errors["status"] = "Vælg en gyldig status."
+    stored = session.get(orm.Position, form.position_id) if editing else None
+    workplace = resolve_workplace(session, principal, form, jobcenter, stored)
     errors_before = dict(form.errors)
-    position = forms.validate(form)
+    position = forms.validate(form, location=workplace.place.location)
     form.errors = {**errors_before, **form.errors}
     if position is None or form.errors:
         return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
-    if not editing and session.get(orm.Employer, position.employer.id) is not None:
+    if workplace.new_employer is not None and session.get(orm.Employer, position.employer.id) is not None:
         form.errors["employer_name"] = "Virksomheds-id'et findes allerede; prøv at gemme igen."
         return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
+    if workplace.new_employer is not None:
+        employer = store.upsert_employer(session, position.employer, jobcenter, details=workplace.new_employer)
+        new_place = workplace.new_employer_place
+        store.set_place(employer, postcode=new_place.postcode if new_place else None,
+                        location=new_place.location if new_place else None, address=workplace.new_employer.address)
     row = store.upsert_position(session, position, jobcenter, status=form.status)
+    store.set_place(row, postcode=workplace.place.postcode, location=workplace.place.location,
+                    address=workplace.address)
     placements.refresh_after_edit(session, row, on=date.today())
     session.commit()
     flash(request, "ok", "Stillingen er gemt." if editing else "Stillingen er oprettet.")
+    place_warning(request, workplace.place)
     return RedirectResponse(request.url_for("web_position", position_id=position.id), status_code=303)
 
 
@@ -192,6 +214,7 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
     position = store.position_to_schema(row)
     run = store.current_match_run(session, row.id)
     view = None
+    citizens: dict[str, orm.Citizen] = {}
     if run is not None:
         ids = {r["candidate_id"] for r in run.response.get("ranking", [])}
         ids |= {p["candidate_id"] for prop in run.response.get("proposals", []) for p in prop["people"]}
@@ -201,6 +224,7 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
         "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
         "rejected_by": RejectedBy.labels(), "contracts": ContractType.labels(), "today": date.today().isoformat(),
         "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
+        **detail_additions(request, session, principal, run, view, position, citizens),
     }
     return render(request, "position_detail.html", context, status_code=status_code)
 
@@ -230,8 +254,9 @@ def position_match(request: Request, position_id: str, principal: Principal = De
         return back
     except PositionGone:
         raise Problem(404) from None
-    flash(request, "ok", f"Matchningen er kørt: {len(response.ranking)} kandidater passer, "
-                         f"{len(response.proposals)} forslag.")
+    flash(request, "ok", f"Matchningen er kørt: {counted(len(response.ranking), 'kandidat', 'kandidater')} "
+                         f"{'passer' if response.ranking else 'passer ikke'}, "
+                         f"{counted(len(response.proposals), 'forslag', 'forslag')}.")
     return back
 
 

@@ -8,15 +8,22 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from matcher.rules import LABELS
 from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
+from models.danish import and_list, counted, number, plural
+from models.geo_data import load_postcodes, normalise_postnr
 from models.vocabulary import (
     CapacityBasis, CitizenStatus, PositionStatus, ProposalKind, ProposalStatus, Severity,
 )
 from service.http.web.csrf import csrf_token
 from service.http.web.flash import pop_flashes
+from service.http.web.citizen_form import import_overwrites
+from service.http.web.note_suggestions import suggested_code
+from service.http.web.people import actor_label
 
 WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -42,6 +49,8 @@ EXCLUSION_LABELS = LABELS
 COMPONENT_LABELS = {"competence": "Kompetencer", "hours": "Timer", "distance": "Afstand", "wishes": "Ønsker",
                     "urgency": "Prioritet (ledighedsydelse)"}
 PROPOSAL_KIND_LABELS = ProposalKind.labels()
+# Task colours on the stilling page (.t0 … .t7 in style.css): distinct hues, each ≥ 4.5:1 against white text.
+TASK_COLOURS = 8
 
 
 def demand_choices() -> list[tuple[str, str]]:
@@ -63,8 +72,24 @@ def days_text(days: list[str] | None) -> str:
 
 
 def hours_text(hours: int | float) -> str:
-    hours = int(hours)
-    return f"{hours} time" if hours == 1 else f"{hours} timer"
+    return counted(hours, "time", "timer")
+
+
+def restriction_specs() -> list:
+    """The skånehensyn catalogue in its order (for the forms that pick a restriction)."""
+    return list(load_catalogue().restrictions.values())
+
+
+def postcode_town(postnr: str | None) -> str | None:
+    """The town of a postcode data/postcodes.csv knows, else None."""
+    found = load_postcodes().get(normalise_postnr(postnr)) if postnr else None
+    return found.town if found else None
+
+
+@pass_context
+def actor_filter(context: Context, actor: str | None) -> str:
+    """`{{ run.created_by | actor }}`: the person's name when the page put `actor_names` in its context."""
+    return actor_label(actor, context.get("actor_names"))
 
 
 def percent(part: float, whole: float) -> str:
@@ -80,8 +105,11 @@ env.globals.update(
     CITIZEN_STATUS_LABELS=CITIZEN_STATUS_LABELS, CAPACITY_BASIS_LABELS=CAPACITY_BASIS_LABELS,
     SEVERITY_LABELS=SEVERITY_LABELS, EXCLUSION_LABELS=EXCLUSION_LABELS, COMPONENT_LABELS=COMPONENT_LABELS,
     PROPOSAL_KIND_LABELS=PROPOSAL_KIND_LABELS, demand_choices=demand_choices, restriction_label=restriction_label,
-    days_text=days_text, hours_text=hours_text, percent=percent,
+    days_text=days_text, hours_text=hours_text, percent=percent, counted=counted, plural=plural, number=number,
+    and_list=and_list, TASK_COLOURS=TASK_COLOURS, postcode_town=postcode_town, restriction_specs=restriction_specs,
+    suggested_code=suggested_code, import_owned=import_overwrites(),
 )
+env.filters["actor"] = actor_filter
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:

@@ -14,10 +14,7 @@ from models import orm
 from models.lifecycle import ALLOWED_MOVES
 from models.vocabulary import OUTCOMES, ProposalStatus
 from models.schemas import Excluded, MatchResponse, Position, RankedCandidate
-from service.http.web.templating import percent
-
-# Segment colours cycle through this many CSS classes (.segment.t0 … .t3).
-TASK_COLOURS = 4
+from service.http.web.templating import TASK_COLOURS, percent
 
 
 @dataclass(frozen=True)
