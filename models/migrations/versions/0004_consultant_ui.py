@@ -6,7 +6,7 @@ The backfill carries a frozen copy of models.search_terms.terms_text (a migratio
 changes of the code); tests/test_consultant_search.py holds the copy and the code to the same output.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
