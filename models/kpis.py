@@ -114,6 +114,10 @@ class MonthKpis:
     sk3: KpiValue
     sk3_missing_hours: int = 0
 
+    def as_dict(self) -> dict[str, object]:
+        """One entry of `months` in `GET /api/v1/kpis` (docs/kpis.md)."""
+        return {"month": self.month, "sk1": self.sk1.as_dict(), "sk2": self.sk2.as_dict(), "sk3": self.sk3.as_dict()}
+
 
 @dataclass(frozen=True)
 class LySpell:
@@ -159,10 +163,6 @@ _NOT_LY = frozenset({CitizenStatus.employed.value, CitizenStatus.inactive.value}
 def on_ly(status: str) -> bool:
     """On ledighedsydelse: in the scheme but not in fleksjob."""
     return status not in _NOT_LY
-
-
-def in_scheme(status: str) -> bool:
-    return status != CitizenStatus.inactive.value
 
 
 def check_history(history: CitizenHistory) -> None:
@@ -399,5 +399,5 @@ def _hours(employment: EmploymentRecord, months: Sequence[str]) -> list[float]:
 __all__ = [
     "NATIONAL", "NATIONAL_BASELINE", "NATIONAL_BASELINE_MONTH", "NATIONAL_MONTH", "SK2_REPORT_RANGE", "TARGETS",
     "CitizenHistory", "EmploymentRecord", "KpiValue", "LySpell", "MonthKpis", "StatusPeriod", "check_history",
-    "compute_kpis", "first_months", "in_scheme", "ly_spells", "month_range", "on_ly", "paid_hours_in",
+    "compute_kpis", "first_months", "ly_spells", "month_range", "on_ly", "paid_hours_in",
 ]

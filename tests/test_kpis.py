@@ -292,6 +292,13 @@ def test_a_bad_month_is_refused() -> None:
         compute_kpis([], [], ["2026-3"])
 
 
+def test_a_month_reads_as_the_apis_json() -> None:
+    result = month("2026-11", [on_ly_then_hired("B-1", D(2026, 1, 5), D(2026, 11, 16))])
+    assert result.as_dict() == {"month": "2026-11", "sk1": {"value": 0.5, "numerator": 0.5, "denominator": 1.0},
+                                "sk2": {"value": 0.0, "numerator": 0.0, "denominator": 1.0},
+                                "sk3": {"value": None, "numerator": 0.0, "denominator": 0.0}}
+
+
 def test_months_come_back_in_the_order_asked() -> None:
     assert list(compute_kpis([], [], ["2026-03", "2025-01", "2026-01"])) == ["2026-03", "2025-01", "2026-01"]
     assert compute_kpis([], [], []) == {}
