@@ -80,6 +80,22 @@ class Gender(CodeSet):
     x = ("x", "Andet")
 
 
+class AgeBand(CodeSet):
+    """Age bands of fairness monitoring, from `birth_year` (docs/kpis.md)."""
+
+    age_under_40 = ("age_under_40", "Under 40 år")
+    age_40_49 = ("age_40_49", "40–49 år")
+    age_50_59 = ("age_50_59", "50–59 år")
+    age_60_plus = ("age_60_plus", "60 år og derover")
+
+
+class FairnessAttribute(CodeSet):
+    """The personal attributes fairness monitoring compares groups by; read only there, never in matching."""
+
+    gender = ("gender", "Køn")
+    age_band = ("age_band", "Alder")
+
+
 class Day(CodeSet):
     mon = ("mon", "mandag")
     tue = ("tue", "tirsdag")
@@ -229,8 +245,8 @@ class AuditAction(CodeSet):
 
 
 __all__ = [
-    "ACTIVE_JOB_STATES", "OUTCOMES", "AuditAction", "CapacityBasis", "CitizenStatus", "CodeSet", "ContractType",
-    "Day", "EmployerSize", "EmploymentStatus", "EvidenceSource", "ExclusionCode", "FollowupKind", "Gender",
-    "JobState", "MatchSource", "PositionStatus", "ProposalKind", "ProposalStatus", "RejectedBy", "Role", "Sector",
-    "Severity", "UncoveredReason", "literal",
+    "ACTIVE_JOB_STATES", "OUTCOMES", "AgeBand", "AuditAction", "CapacityBasis", "CitizenStatus", "CodeSet",
+    "ContractType", "Day", "EmployerSize", "EmploymentStatus", "EvidenceSource", "ExclusionCode", "FairnessAttribute",
+    "FollowupKind", "Gender", "JobState", "MatchSource", "PositionStatus", "ProposalKind", "ProposalStatus",
+    "RejectedBy", "Role", "Sector", "Severity", "UncoveredReason", "literal",
 ]
