@@ -22,7 +22,8 @@ from models.schemas import Position, Task
 SEQUENTIAL_TERMS = 7
 """A column's competence is the mean coverage of its required terms. numpy sums fewer than 8 values strictly
 left to right, so adding term slots left to right gives the mean bit for bit for every column at once; a
-column with more terms is averaged with ndarray.mean itself (`long_columns`)."""
+column with more terms is averaged like a 1-D ndarray.mean of its coverage (`long_columns`, summed pairwise by
+`matcher.evaluation.row_means`, the same bits for a pool of many candidates as for one citizen)."""
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,19 @@ def _competence(columns: TaskColumns, coverage: np.ndarray, no_competence_requir
     with np.errstate(invalid="ignore", divide="ignore"):
         competence = np.where(required.counts > 0, total / required.counts, no_competence_required)
     for t in required.long_columns:
-        competence[:, t] = coverage[:, list(required.per_column[t])].mean(axis=1)
+        competence[:, t] = row_means(coverage[:, list(required.per_column[t])])
     return competence
+
+
+def row_means(values: np.ndarray) -> np.ndarray:
+    """[n]: the mean of each row, bit for bit the 1-D `ndarray.mean` of that row whatever n is.
+
+    numpy sums pairwise only along the fast axis in memory. A gather of columns (`a[:, idx]`) is column-major
+    when it has several rows, and numpy then sums each row strictly left to right; with one row it sums
+    pairwise. Without the copy a pair's competence (and its explanation) would depend on how many candidates
+    share the evaluation: a pool (ranking) and one citizen (supply) would differ in the last bit.
+    """
+    return np.ascontiguousarray(values).mean(axis=1)
 
 
 def row_max(values: np.ndarray, incidence: sparse.csr_matrix, entry_rows: np.ndarray | None = None) -> np.ndarray:

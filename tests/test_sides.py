@@ -85,3 +85,29 @@ def test_both_sides_explain_a_pair_identically(person, others, target, positions
     assert (supply.score, supply.hours_offered, supply.feasible_tasks) == \
         (demand.score, demand.hours_offered, demand.feasible_tasks)
     assert supply.explanation == demand.explanation
+
+
+# A task with more than SEQUENTIAL_TERMS required terms, and a citizen whose coverage of them sums to a
+# mean that rounds differently when added left to right (0.33875000000000005 → 0.3388) than pairwise
+# (0.33875 → 0.3387): numpy summed the gathered coverage of a pool left to right but of one citizen pairwise.
+EIGHT_TERMS = ["rengøring", "kantinearbejde", "pakkearbejde", "lagermand", "opvask", "truckkørsel", "havearbejde",
+               "kørsel"]
+LONG_TASK_POSITION = {"id": "S-5", "title": "Stilling", "employer": {"id": "V-1", "name": "Firma"},
+                      "min_hours_per_person": 1,
+                      "tasks": [{"id": "t0", "title": "Rengøring", "hours_per_week": 1, "competences": EIGHT_TERMS}]}
+LONG_TASK_CITIZEN = {"id": "B-5", "capacity_hours": 1, "competences": ["rengøring"],
+                     "cv_text": "Kørt truck og pakket varer i lager"}
+
+
+def test_a_long_task_is_explained_alike_in_a_pool_and_alone():
+    person = Candidate.model_validate(LONG_TASK_CITIZEN)
+    other = Candidate.model_validate({"id": "B-0", "capacity_hours": 1})
+    target = Position.model_validate(LONG_TASK_POSITION)
+    ranking, _, _ = rank(target, PoolIndex.build([person, other]), MatchOptions(limit=2))
+    demand = next(r for r in ranking if r.candidate_id == person.id)
+    alone, _, _ = rank(target, PoolIndex.build([person]), MatchOptions(limit=1))
+    supply = rank_positions(person, [target])[0]
+
+    assert demand.explanation.components["competence"] == 0.3387  # the one-citizen value, unchanged
+    assert supply.explanation == demand.explanation == alone[0].explanation
+    assert supply.score == demand.score == alone[0].score
