@@ -123,7 +123,20 @@ def _find_citizen(session: Session, citizen_id: str) -> orm.Citizen | None:
     if citizen is None and citizen_id in session.info.get(_PRELOADED, ()):
         return None  # preload_citizens looked and it was not stored
     with session.no_autoflush:
-        return session.get(orm.Citizen, citizen_id)
+        # Locked for the rest of the transaction (PostgreSQL; SQLite writers hold the database lock): two
+        # upserts of one citizen then run one after the other, the second on what the first committed,
+        # instead of both replacing the same restriction rows (a unique violation) — last writer wins.
+        return _locked(session, orm.Citizen, citizen_id)
+
+
+def _locked(session: Session, model: type, key: str) -> Any:
+    """The row, locked FOR UPDATE and re-read (PostgreSQL; SQLite ignores the lock: its writers hold the
+    database lock anyway). A row this transaction already changed is returned as it is: it is locked, and
+    re-reading would drop the unflushed changes."""
+    loaded = session.identity_map.get(session.identity_key(model, key))
+    if loaded is not None and (loaded in session.new or session.is_modified(loaded)):
+        return loaded
+    return session.get(model, key, with_for_update=True, populate_existing=True)
 
 
 def upsert_citizen(session: Session, candidate: schemas.Candidate, *, postcode: str | None = None,
@@ -252,7 +265,7 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         values["postcode"] = postcode
     if location is not None:
         values |= {"lat": location.lat, "lon": location.lon}
-    row = session.get(orm.Employer, employer.id)
+    row = _locked(session, orm.Employer, employer.id)
     if row is None:
         now = utcnow()
         row = orm.Employer(id=employer.id, created_at=now, updated_at=now, **values)
@@ -306,7 +319,8 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
         values["postcode"] = postcode
     wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
 
-    row = session.get(orm.Position, position.id)
+    # Locked like a citizen (see _find_citizen): concurrent upserts must not replace the same task rows.
+    row = _locked(session, orm.Position, position.id)
     if row is None:
         now = utcnow()
         row = orm.Position(id=position.id, created_at=now, updated_at=now, **values)

@@ -19,6 +19,7 @@ from service.core.audit import audit, audit_read
 from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedCitizen, authenticate, load_citizen_ref, not_found, write_target,
 )
+from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Borgere"])
@@ -34,7 +35,8 @@ def citizen_out(citizen: orm.Citizen) -> CitizenOut:
 
 @router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
             responses={201: {"model": CitizenOut, "description": "Borgeren er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_citizen(id: IdPath, request: Request, response: Response, session: DbSession, principal: CurrentPrincipal,
                 body: Annotated[CitizenIn, Body(openapi_examples={"borger": {
                     "summary": "Borger med to centrale skånehensyn", "value": CITIZEN_EXAMPLE}})]) -> CitizenOut:

@@ -11,6 +11,7 @@ from models.schemas import Employer, Location
 from service.http.api.common import same_id
 from service.http.api.schemas import EMPLOYER_EXAMPLE, EmployerIn, EmployerOut
 from service.http.deps import CurrentPrincipal, DbSession, write_target
+from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
@@ -26,7 +27,8 @@ def employer_out(row: orm.Employer) -> EmployerOut:
 
 @router.put("/employers/{id}", response_model=EmployerOut, summary="Opret eller opdatér en virksomhed",
             responses={201: {"model": EmployerOut, "description": "Virksomheden er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_employer(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[EmployerIn, Body(openapi_examples={"bageri": {
                      "summary": "Lille privat virksomhed", "value": EMPLOYER_EXAMPLE}})]) -> EmployerOut:

@@ -19,6 +19,7 @@ from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version,
     load_scoped, not_found, reads_before_writing, write_target,
 )
+from service.http.retry import retry_races
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
@@ -32,7 +33,8 @@ def position_out(row: orm.Position) -> PositionOut:
 
 @router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
             responses={201: {"model": PositionOut, "description": "Stillingen er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_position(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[PositionIn, Body(openapi_examples={"rengøring": {
                      "summary": "Rengøring og kantine hos et bageri", "value": POSITION_EXAMPLE}})]) -> PositionOut:
