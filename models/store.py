@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from models import orm, schemas
@@ -387,12 +388,13 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
         raise ValueError(f"ukendt kilde til matchkørsel: '{source}'")
     if session.get(orm.Position, position_id) is None:
         raise NotFoundError(f"stillingen '{position_id}' findes ikke")
-    session.execute(update(orm.MatchRun)
-                    .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))
-                    .values(current=False))
+    retired = (update(orm.MatchRun)
+               .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True)))
+    session.execute(retired.values(current=False, response=_without_rankings(session)))
     payload = response.model_dump(mode="json")
     run = orm.MatchRun(id=new_id(), position_id=position_id, created_at=utcnow(), created_by=created_by,
-                       source=source, batch_job_id=batch_job_id, current=True)
+                       source=source, batch_job_id=batch_job_id, current=True,
+                       jobcenter_id=session.get(orm.Position, position_id).jobcenter_id)
     for rank, proposal in enumerate(payload["proposals"], start=1):
         proposal["proposal_id"] = new_id()
         run.proposals.append(orm.Proposal(
@@ -405,9 +407,40 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
     return run
 
 
+def _without_rankings(session: Session) -> Any:
+    """A retired run keeps its proposals (outcomes and history hang on them) but not its ranking and
+    exclusions, which only the current run shows and which are most of its size (a big rematch wrote
+    hundreds of MB). Done in SQL, so retiring never loads the old document."""
+    if session.get_bind().dialect.name == "postgresql":
+        return text("json_build_object('position_id', match_runs.response -> 'position_id', 'ranking', '[]'::json, "
+                    "'excluded', '[]'::json, 'proposals', match_runs.response -> 'proposals')")
+    return text("json_set(match_runs.response, '$.ranking', json('[]'), '$.excluded', json('[]'))")
+
+
 def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None:
-    return session.scalars(select(orm.MatchRun).where(
-        orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))).one_or_none()
+    """The position's current run, if it was made for the jobcentre the position belongs to now: a run of
+    a position that moved carries the other jobcentre's citizens and is shown to nobody."""
+    query = (select(orm.MatchRun)
+             .join(orm.Position, orm.Position.id == orm.MatchRun.position_id)
+             .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True),
+                    orm.MatchRun.jobcenter_id == orm.Position.jobcenter_id))
+    return session.scalars(query).one_or_none()
+
+
+# Retired runs without any outcome are kept this long (the citizen page lists them as history), then deleted.
+RUN_RETENTION = timedelta(days=90)
+
+
+def prune_match_runs(session: Session, *, older_than: timedelta = RUN_RETENTION) -> int:
+    """Delete retired runs older than `older_than` in which no proposal has an outcome (their proposals go
+    with them). Current runs and every run with an outcome stay. Returns how many runs were deleted."""
+    with_outcome = (select(orm.Proposal.match_run_id)
+                    .where(or_(orm.Proposal.status != "open",
+                               orm.Proposal.id.in_(select(orm.ProposalEvent.proposal_id)))))
+    result = session.execute(delete(orm.MatchRun).where(
+        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < utcnow() - older_than,
+        orm.MatchRun.id.not_in(with_outcome)))
+    return result.rowcount or 0
 
 
 def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *, actor: str,
@@ -432,6 +465,6 @@ def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *,
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
     "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
-    "position_to_schema", "preload_citizens", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
+    "position_to_schema", "preload_citizens", "prune_match_runs", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]

@@ -41,8 +41,13 @@ def db_upgrade() -> None:
 def demo_command() -> None:
     """Indlæs demo-puljen, kør en samlet genmatchning og skriv en rapport."""
     from service.cli.demo import run_demo
+    from service.cli.rematch import busy_message
+    from service.core.jobs import RematchBusy
 
-    run_demo(console)
+    try:
+        run_demo(console)
+    except RematchBusy as busy:
+        raise typer.Exit(busy_message(console, busy)) from None
 
 
 @app.command("serve")
