@@ -221,15 +221,20 @@ def available_candidates(session: Session, jobcenter: str | None = None) -> list
     return [citizen_to_candidate(citizen) for citizen in session.scalars(query).unique()]
 
 
+def missing_active_citizen_ids(session: Session, jobcenter: JobcenterRef, keep_ids: Iterable[str]) -> list[str]:
+    """The jobcenter's active citizens whose ids are not in `keep_ids`, sorted."""
+    center = jobcenter if isinstance(jobcenter, orm.Jobcenter) else get_jobcenter(session, jobcenter)
+    if center is None:
+        return []
+    active_ids = session.scalars(select(orm.Citizen.id).where(
+        orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
+    return sorted(set(active_ids) - set(keep_ids))
+
+
 def mark_missing_citizens_inactive(session: Session, jobcenter: JobcenterRef, keep_ids: Iterable[str]) -> int:
     """Deactivate the jobcenter's active citizens whose ids are not in `keep_ids` (import --sync).
     Nobody is deleted: outcomes and audit history stay attached. Returns how many were deactivated."""
-    center = jobcenter if isinstance(jobcenter, orm.Jobcenter) else get_jobcenter(session, jobcenter)
-    if center is None:
-        return 0
-    active_ids = session.scalars(select(orm.Citizen.id).where(
-        orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
-    missing = sorted(set(active_ids) - set(keep_ids))
+    missing = missing_active_citizen_ids(session, jobcenter, keep_ids)
     now = utcnow()
     for chunk in chunked(missing):
         session.execute(update(orm.Citizen)
@@ -464,7 +469,7 @@ def record_proposal_outcome(session: Session, proposal_id: str, outcome: str, *,
 
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
-    "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
+    "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "missing_active_citizen_ids", "new_id", "open_positions",
     "position_to_schema", "preload_citizens", "prune_match_runs", "record_proposal_outcome", "store_match_run", "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]

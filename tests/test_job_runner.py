@@ -138,7 +138,7 @@ def test_the_cli_takes_part_in_the_one_rematch_rule(api, monkeypatch):
 
 # Long enough for a worker to start on a busy 2-core machine (uvicorn pings it while it imports), shorter
 # than the rematch below.
-HEALTH_TIMEOUT = 20.0
+HEALTH_TIMEOUT = 15.0
 
 
 def _free_port() -> int:
@@ -155,7 +155,7 @@ def _load_pool(url: str) -> str:
     engine = make_engine(url)
     try:
         with session_scope(session_factory(engine)) as session:
-            load_pool_into_database(session, generate_pool(1000, 250, jobcenters=[("Horsens", "Horsens", 1.0)]))
+            load_pool_into_database(session, generate_pool(800, 200, jobcenters=[("Horsens", "Horsens", 1.0)]))
             return create_api_token(session, role="admin", jobcenters=[], name="drift")[1]
     finally:
         engine.dispose()

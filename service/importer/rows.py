@@ -108,6 +108,14 @@ class Validation:
     unknown_postcodes: Counter = field(default_factory=Counter)
     unresolved_phrases: Counter = field(default_factory=Counter)
 
+    def refuse(self, row: ValidRow, issue: RowIssue) -> None:
+        """Turn a row that passed validation into an invalid one (a check against the database failed)."""
+        self.valid.remove(row)
+        self.errors.append(issue)
+        self.invalid_rows += 1
+        self.invalid_per_jobcenter[row.candidate.jobcenter or "(uden jobcenter)"] += 1
+        self.invalid_ids.setdefault(row.candidate.id, row.candidate.jobcenter)
+
 
 # ---- cell parsers -----------------------------------------------------------------------------------------
 
