@@ -19,13 +19,16 @@ from pydantic import (
 )
 
 from models import vocabulary
+from models.errors import ID_PATTERN
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 from models.vocabulary import literal
 
 MAX_WEEKLY_HOURS = 37
+# A stateless match ranks and splits in memory: 100,000 candidates took 29 s and 1.1 GB per request.
+MAX_MATCH_CANDIDATES = 10_000
 
 Day = literal(vocabulary.Day)
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"\S")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 Hours = Annotated[int, Field(ge=1, le=MAX_WEEKLY_HOURS)]
 Severity = literal(vocabulary.Severity)
 CapacityBasis = literal(vocabulary.CapacityBasis)
@@ -137,7 +140,7 @@ class Task(Contract):
     competences: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     demands: Demands = Field(default_factory=Demands)
     days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
-    splittable: bool = Field(default=True, description="Kan opgaven deles mellem flere personer")
+    splittable: StrictBool = Field(default=True, description="Kan opgaven deles mellem flere personer")
 
     @field_validator("days")
     @classmethod
@@ -150,7 +153,7 @@ class Employer(Contract):
     name: str = Field(min_length=1, max_length=200)
     size: EmployerSize = "small"
     sector: Sector = "private"
-    has_fleksjob_experience: bool = False
+    has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50)
 
 
@@ -195,7 +198,7 @@ class Candidate(Contract):
     cv_text: str = Field(default="", max_length=20000)
     restrictions: list[Restriction] = Field(default_factory=list)
     wishes: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
-    driving_licence: bool = False
+    driving_licence: StrictBool = False
     location: Location | None = None
     max_commute_km: float | None = Field(default=None, gt=0, le=500)
     available_days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
@@ -221,14 +224,15 @@ class Candidate(Contract):
 
 class MatchOptions(Contract):
     limit: int = Field(default=10, ge=1, le=10000, description="Højst så mange i `ranking`")
-    include_excluded: bool = True
-    proposals: bool = True
+    include_excluded: StrictBool = True
+    proposals: StrictBool = True
     top_k: int = Field(default=40, ge=1, le=500, description="Kandidater der går videre til OR-Tools")
 
 
 class MatchRequest(Contract):
     position: Position
-    candidates: list[Candidate] = Field(default_factory=list, max_length=100000)
+    candidates: list[Candidate] = Field(default_factory=list, max_length=MAX_MATCH_CANDIDATES,
+                                        description=f"Højst {MAX_MATCH_CANDIDATES} borgere")
     options: MatchOptions = Field(default_factory=MatchOptions)
 
     @field_validator("candidates")
@@ -338,5 +342,5 @@ __all__ = [
     "Accommodation", "Assignment", "Candidate", "CompetenceMatch", "Demands", "Employer", "Excluded",
     "ExclusionReason", "Explanation", "Location", "MatchOptions", "MatchRequest", "MatchResponse",
     "MissingCompetence", "Position", "Proposal", "ProposalPerson", "RankedCandidate", "Restriction", "Task",
-    "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_WEEKLY_HOURS",
+    "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_MATCH_CANDIDATES", "MAX_WEEKLY_HOURS",
 ]

@@ -58,6 +58,6 @@ def test_api_conforms_to_its_openapi_document(seeded):
             cases[operation.label] = cases.get(operation.label, 0) + _run_operation(operation, mode, seeded.as_("a"))
     total = sum(cases.values())
     print(f"\nschemathesis: {total} genererede kald over {len(cases)} operationer, 0 fejl")
-    assert len(cases) == 14, cases  # 11 paths, 14 method+path operations
+    assert len(cases) == 15, cases  # 12 paths, 15 method+path operations
     # GET /health takes no input: one case exhausts it. Every other operation gets many.
     assert all(count >= 5 for label, count in cases.items() if label != "GET /api/v1/health"), cases

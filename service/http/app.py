@@ -16,7 +16,7 @@ from service.core.pool_cache import PoolCache
 from service.http.api import audit, citizens, employers, health, jobs, match, metrics, positions, proposals
 from service.http.api.common import API_PREFIX
 from service.http.observability import RequestContext
-from service.http.limits import MAX_BODY_BYTES, BodySizeLimit
+from service.http.limits import MAX_BODY_BYTES, BodySizeLimit, TextGuard
 from service.http.problems import ProblemDetails, install_problem_handlers
 from service.http.web import install as install_web_ui
 
@@ -83,6 +83,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.state.rematch_runner = RematchRunner(app.state.session_factory, in_process=run_jobs_in_process,
                                              lease_seconds=settings.job_lease_seconds)
     install_problem_handlers(app)
+    app.add_middleware(TextGuard)  # inside the size limit: it reads only bodies that passed it
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     for area in (health, match, citizens, employers, positions, proposals, jobs, audit, metrics):
         app.include_router(area.router, prefix=API_PREFIX)
@@ -111,7 +112,11 @@ def _register_problem_schema(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault("ProblemDetails", ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}"))
+        problem = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+        # Its nested models (FieldErrorModel) are referenced as components too: hoist them there.
+        for name, definition in problem.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ProblemDetails", problem)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

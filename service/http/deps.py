@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from models.errors import ID_PATTERN
 from models import orm
 from service.core.auth.principal import Principal
 from service.core.auth.tokens import find_grant, needs_touch, touch_token
@@ -192,7 +193,7 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     return existing, target
 
 
-IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Id fra sagssystemet")]
+IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Id fra sagssystemet")]
 
 
 def _scoped(model: type) -> Callable[..., Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from matcher.supply import rank_positions
+from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Candidate
 from service.http.api.common import endpoint_of, invalid, same_id, value_problem
@@ -23,7 +24,7 @@ from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Borgere"])
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S",
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN,
                            description="Borgerens id fra sagssystemet")]
 
 

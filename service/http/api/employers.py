@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
+from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Employer, Location
 from service.http.api.common import same_id
@@ -15,7 +16,7 @@ from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Virksomhedens id")]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Virksomhedens id")]
 
 
 def employer_out(row: orm.Employer) -> EmployerOut:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import MatchOptions, Position
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
@@ -23,7 +24,7 @@ from service.http.retry import retry_races
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Stillingens id")]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Stillingens id")]
 
 
 def position_out(row: orm.Position) -> PositionOut:

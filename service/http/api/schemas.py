@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from models import vocabulary
 from models.schemas import (
@@ -116,7 +116,7 @@ class EmployerIn(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Virksomhedens navn")
     size: EmployerSize = "small"
     sector: Sector = "private"
-    has_fleksjob_experience: bool = False
+    has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50, description="Højst så mange fleksjobbere")
     jobcenter: str | None = Field(default=None, min_length=1, max_length=100)
     postcode: str | None = Postcode
