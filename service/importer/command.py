@@ -25,6 +25,7 @@ from service.importer.readers import AccessBackend, ImportFileError, SourceTable
 from service.importer.rows import RowIssue, Validation, validate_table
 from models.chunks import chunked
 from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.spreadsheet import safe_row
 from service.core.auth.principal import Principal
 from service.importer.writer import TenantConflict, WriteResult, sync_missing, tenant_conflicts, write_pool
 
@@ -227,8 +228,8 @@ def write_report(source: Path, issues: list[RowIssue]) -> Path | None:
                 writer = csv.writer(handle, delimiter=";")
                 writer.writerow(REPORT_COLUMNS)
                 for issue in issues:
-                    writer.writerow((issue.row, issue.citizen_id, issue.column, issue.value, issue.message,
-                                     issue.severity))
+                    writer.writerow(safe_row((issue.row, issue.citizen_id, issue.column, issue.value, issue.message,
+                                              issue.severity)))
             return target
         except OSError:
             continue

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from service.core.spreadsheet import safe_row
+
 if TYPE_CHECKING:
     from service.core.rematch import PositionOutcome, RematchSummary
 
@@ -119,7 +121,7 @@ def write_csv(summary: RematchSummary, path: Path) -> None:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(POSITION_COLUMNS)
         for outcome in summary.outcomes:
-            writer.writerow(position_row(outcome))
+            writer.writerow(safe_row(position_row(outcome)))
 
 
 def write_rematch_report(summary: RematchSummary, xlsx_path: Path) -> tuple[Path, Path]:
