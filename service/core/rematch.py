@@ -15,16 +15,22 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.auth.principal import Principal
+from service.core.matching import citizens_in
+
 from matcher import PoolIndex, evaluate_position, rank
 from matcher.batch import batch_assign
 from matcher.ranking import order_rows
 from models import store
+from models.chunks import chunked
 from models.db import session_scope
 from models.schemas import (
     Candidate, MatchOptions, MatchResponse, Position, Proposal, RankedCandidate,
 )
 
 Progress = Callable[[int, int], None]
+REMATCH_ENDPOINT = "genmatchning"
 # Stored per position: the top of the ranking (for "Hvorfor") plus everyone the batch proposed, and every
 # exclusion (for "Hvorfor ikke").
 STORED_RANKING_LIMIT = 10
@@ -162,12 +168,27 @@ def run_rematch(factory: sessionmaker, jobcenter: str | None = None, *, progress
         candidates, positions = load_pool(session, jobcenter)
     plan = plan_rematch(candidates, positions, progress)
     with session_scope(factory) as session:
+        matched: dict[str, set[str]] = defaultdict(set)
         for position in positions:
             response = plan.responses[position.id].model_copy(
                 update={"proposals": _stored_proposals(plan.batch, position.id)})
             store.store_match_run(session, position.id, response, source=source, created_by=created_by,
                                   batch_job_id=batch_job_id)
+            matched[position.jobcenter or ""].update(citizens_in(response))
+        audit_rematch(session, matched, created_by=created_by, batch_job_id=batch_job_id)
     return summarise(plan, time.perf_counter() - started)
+
+
+def audit_rematch(session: Session, matched: dict[str, set[str]], *, created_by: str,
+                  batch_job_id: str | None) -> None:
+    """One audit row per citizen whose data the stored runs carry (not one per position: a big rematch
+    would write millions), in the transaction that stores them."""
+    principal = Principal(actor=created_by[:100], role=SYSTEM_ROLE, jobcenters=frozenset())
+    detail = f"genmatchning {batch_job_id}" if batch_job_id else "genmatchning"
+    for jobcenter, citizen_ids in sorted(matched.items()):
+        for chunk in chunked(sorted(citizen_ids)):
+            audit_many(session, principal, "match", REMATCH_ENDPOINT, chunk, jobcenter=jobcenter or None,
+                       detail=detail)
 
 
 def _stored_proposals(batch, position_id: str) -> list[Proposal]:

@@ -153,6 +153,12 @@ def jobcenter_of(session: Session, obj: Any) -> str | None:
     if isinstance(obj, (orm.Citizen, orm.Employer, orm.Position)):
         return obj.jobcenter.name
     if isinstance(obj, orm.Proposal):
+        # A proposal belongs to the jobcentre its run was made for, even after its position moved: it
+        # names that jobcentre's citizens.
+        run = session.get(orm.MatchRun, obj.match_run_id)
+        if run is not None and run.jobcenter_id is not None:
+            centre = session.get(orm.Jobcenter, run.jobcenter_id)
+            return centre.name if centre else None
         position = session.get(orm.Position, obj.position_id)
         return position.jobcenter.name if position else None
     if isinstance(obj, orm.BatchJob):

@@ -17,7 +17,7 @@ from matcher.supply import rank_positions
 from models import orm, store
 from models.catalogue import load_catalogue
 from models.schemas import Candidate
-from service.core.audit import audit
+from service.core.audit import audit, audit_many
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
 from service.http.web.access import citizen_or_404, visible_jobcenter_ids
@@ -64,8 +64,9 @@ def citizen_list(request: Request, q: str = "", principal: Principal = Depends(w
                                 func.lower(cast(orm.Citizen.wishes, String)).like(pattern)))
     citizens = list(session.scalars(query).unique())
     for jobcenter in sorted({c.jobcenter.name for c in citizens}):
-        audit(session, principal, "list", "GET /borgere", jobcenter=jobcenter,
-              detail=f"{sum(c.jobcenter.name == jobcenter for c in citizens)} borgere vist")
+        shown = [c.id for c in citizens if c.jobcenter.name == jobcenter]
+        audit_many(session, principal, "list", "GET /borgere", shown, jobcenter=jobcenter,
+                   detail=f"{len(shown)} {'borger' if len(shown) == 1 else 'borgere'} vist")
     session.commit()
     return render(request, "citizens.html", {"citizens": citizens, "q": q, "nav": "borgere", "limit": LIST_LIMIT})
 
@@ -91,7 +92,7 @@ def proposal_history(session: Session, principal: Principal, citizen_id: str) ->
         .join(orm.MatchRun, orm.Proposal.match_run_id == orm.MatchRun.id)
         .join(orm.Position, orm.Proposal.position_id == orm.Position.id)
         .where(cast(orm.Proposal.people, String).like(f'%"{citizen_id}"%'),
-               orm.Position.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
+               orm.MatchRun.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
         .order_by(orm.MatchRun.created_at.desc(), orm.Proposal.rank)).unique()
     out = []
     for proposal, run, position in rows:

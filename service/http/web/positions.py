@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from models import orm, store
 from models.vocabulary import PositionStatus, ProposalStatus
+from service.core.audit import audit_many
 from service.core.auth.principal import Principal
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen
 from service.http.deps import get_session as db_session
@@ -74,7 +75,9 @@ def _current_runs(session: Session, position_ids: list[str]) -> dict[str, dict]:
         return {}
     out: dict[str, dict] = {}
     rows = session.execute(select(orm.MatchRun.position_id, orm.MatchRun.created_at, orm.MatchRun.id)
-                           .where(orm.MatchRun.position_id.in_(position_ids), orm.MatchRun.current.is_(True)))
+                           .join(orm.Position, orm.Position.id == orm.MatchRun.position_id)
+                           .where(orm.MatchRun.position_id.in_(position_ids), orm.MatchRun.current.is_(True),
+                                  orm.MatchRun.jobcenter_id == orm.Position.jobcenter_id))
     for position_id, created_at, run_id in rows:
         best = session.execute(select(func.max(orm.Proposal.hours_covered), func.max(orm.Proposal.hours_requested))
                                .where(orm.Proposal.match_run_id == run_id)).one()
@@ -189,6 +192,8 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
     if run is not None:
         ids = {r["candidate_id"] for r in run.response.get("ranking", [])}
         ids |= {p["candidate_id"] for prop in run.response.get("proposals", []) for p in prop["people"]}
+        # "Hvorfor ikke" shows the excluded citizens' restriction-based reasons: their data is read too.
+        ids |= {e["candidate_id"] for e in run.response.get("excluded", [])}
         citizens = citizens_by_id(session, principal, ids, endpoint=f"GET /stillinger/{row.id}")
         view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
     context = {
@@ -242,6 +247,9 @@ async def proposal_outcome(request: Request, proposal_id: str, principal: Princi
         return _detail_page(request, row, principal, session, status_code=422,
                             outcome_errors={proposal.id: REASON_REQUIRED})
     store.record_proposal_outcome(session, proposal.id, outcome, actor=principal.actor, reason=reason or None)
+    audit_many(session, principal, "update", f"POST /forslag/{proposal.id}/udfald",
+               [person.get("candidate_id") for person in proposal.people], jobcenter=row.jobcenter.name,
+               detail=f"udfald: {outcome}")
     session.commit()
     flash(request, "ok", f"Udfald registreret: {OUTCOME_LABELS[outcome]}.")
     url = request.url_for("web_position", position_id=row.id)
