@@ -7,6 +7,8 @@ and names the failing field path.
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -220,6 +222,33 @@ class Candidate(Contract):
     def _one_entry_per_code(cls, restrictions: list[Restriction]) -> list[Restriction]:
         refuse_duplicates([restriction.code for restriction in restrictions], "skånehensynet")
         return restrictions
+
+    @field_validator("attributes")
+    @classmethod
+    def _bounded_attributes(cls, attributes: dict[str, Any]) -> dict[str, Any]:
+        return bounded_attributes(attributes)
+
+
+MAX_ATTRIBUTES, MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_TEXT, MAX_ATTRIBUTES_BYTES = 20, 50, 200, 2000
+
+
+def bounded_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Fairness attributes are a few scalar facts, not a document: at most 20 keys of 1–50 characters,
+    values text (≤ 200 characters), numbers (finite), true/false or null; 2,000 bytes as JSON in all."""
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ValueError(f"højst {MAX_ATTRIBUTES} oplysninger")
+    for key, value in attributes.items():
+        if not 1 <= len(key) <= MAX_ATTRIBUTE_KEY:
+            raise ValueError(f"navnet '{key[:20]}' skal have 1–{MAX_ATTRIBUTE_KEY} tegn")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"'{key}' skal være et endeligt tal")
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise ValueError(f"'{key}' skal være tekst, et tal, sand/falsk eller null (ikke en liste eller et objekt)")
+        if isinstance(value, str) and len(value) > MAX_ATTRIBUTE_TEXT:
+            raise ValueError(f"'{key}' må højst have {MAX_ATTRIBUTE_TEXT} tegn")
+    if len(json.dumps(attributes, ensure_ascii=False).encode("utf-8")) > MAX_ATTRIBUTES_BYTES:
+        raise ValueError(f"oplysningerne må højst fylde {MAX_ATTRIBUTES_BYTES} bytes")
+    return attributes
 
 
 class MatchOptions(Contract):

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from matcher.restriction_text import parse_restrictions
 from models.danish import fold
+from models.diagnosis import diagnosis_warning
 from models.errors import danish_errors
 from models.schemas import MAX_WEEKLY_HOURS, Candidate, Location
 from models.taxonomy import location_for_postcode
@@ -376,6 +377,8 @@ class RowValidator:
         for phrase in fields["restrictions"].unresolved:
             row.warn("restrictions", f"skånehensynet '{phrase}' kunne ikke tolkes; gemt som note til konsulenten",
                      phrase)
+            if warning := diagnosis_warning(f"skånehensynet '{phrase}'", phrase):
+                row.warn("restrictions", warning, phrase)
         if fields["postcode"] is not None:
             fields["location"] = self.locate(fields["postcode"])
             if fields["location"] is None:

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from matcher.supply import rank_positions
 from models.errors import ID_PATTERN
 from models import orm, store
+from models.diagnosis import diagnosis_warning
 from models.schemas import Candidate
 from service.http.api.common import endpoint_of, invalid, same_id, value_problem
 from service.http.api.schemas import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
@@ -31,7 +32,15 @@ IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN,
 def citizen_out(citizen: orm.Citizen) -> CitizenOut:
     candidate = store.citizen_to_candidate(citizen)
     return CitizenOut(**candidate.model_dump(), postcode=citizen.postcode, active=citizen.active,
-                      updated_at=citizen.updated_at)
+                      updated_at=citizen.updated_at, warnings=free_text_warnings(candidate))
+
+
+def free_text_warnings(candidate: Candidate) -> list[str]:
+    """Warnings for the free text a consultant or case system typed: it must not hold diagnoses."""
+    texts = [("cv_text", candidate.cv_text), ("competences", ", ".join(candidate.competences)),
+             ("wishes", ", ".join(candidate.wishes))]
+    texts += [(f"attributes.{key}", value) for key, value in candidate.attributes.items() if isinstance(value, str)]
+    return [warning for label, text in texts if (warning := diagnosis_warning(label, text))]
 
 
 @router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",

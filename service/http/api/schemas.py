@@ -101,6 +101,9 @@ class CitizenOut(Candidate):
     postcode: str | None = Postcode
     active: bool = Field(description="Falsk når borgeren manglede i seneste synkroniserede import")
     updated_at: datetime
+    warnings: list[str] = Field(default_factory=list, description=(
+        "Danske advarsler, fx når fritekst ligner en diagnose (ICD-10-kode eller diagnoseord). Borgeren er "
+        "gemt; ret teksten til funktionelle skånehensyn."))
 
 
 # ---- employers and positions --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models import orm, store
+from models.diagnosis import diagnosis_warning
 from models.vocabulary import PositionStatus, ProposalStatus
 from service.core.audit import audit_many
 from service.core.auth.principal import Principal
@@ -252,5 +253,7 @@ async def proposal_outcome(request: Request, proposal_id: str, principal: Princi
                detail=f"udfald: {outcome}")
     session.commit()
     flash(request, "ok", f"Udfald registreret: {OUTCOME_LABELS[outcome]}.")
+    if warning := diagnosis_warning("Begrundelsen", reason):
+        flash(request, "error", warning)
     url = request.url_for("web_position", position_id=row.id)
     return RedirectResponse(f"{url}#forslag-{proposal.id}", status_code=303)
