@@ -100,7 +100,7 @@ def authenticate(request: Request, session: Session, credentials: HTTPAuthorizat
         raise Problem(401, headers={"WWW-Authenticate": "Bearer"})
     grant = find_grant(session, credentials.credentials)
     if grant is None:
-        raise Problem(401, "API-nøglen er ugyldig eller tilbagekaldt.",
+        raise Problem(401, "API-nøglen er ugyldig, udløbet eller tilbagekaldt.",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if needs_touch(grant):
         _touch(session, grant.token_id)
