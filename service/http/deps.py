@@ -185,6 +185,9 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     An object of another jobcentre answers 404 like a missing one would on read. Moving an object to a
     jobcentre the principal cannot see is refused (403); so is a write whose jobcentre cannot be decided
     (422 naming the `jobcenter` field)."""
+    if requested_jobcenter and not principal.can_see(requested_jobcenter):
+        # Decided before the id is looked up: a foreign id and an unknown one must get the same answer.
+        raise Problem(403, f"Du har ikke adgang til jobcenter '{requested_jobcenter}'.")
     existing = session.get(model, object_id)
     current = jobcenter_of(session, existing) if existing is not None else None
     if existing is not None and not principal.can_see(current):

@@ -25,6 +25,7 @@ from service.http.web.errors import WebRoute
 from service.http.web.flash import flash
 from service.http.web.matching import match_position
 from service.http.web.templating import OUTCOME_LABELS, STATUS_LABELS, render
+from service.http.web.udpluk import reference_code, reference_key
 from service.http.web.views import match_view
 
 router = APIRouter(route_class=WebRoute)
@@ -131,7 +132,9 @@ async def position_create(request: Request, principal: Principal = Depends(web_p
                           session: Session = Depends(db_session)) -> Response:
     data = await request.form()
     form = forms.form_from_post(data)
-    form.position_id = ""  # a new stilling always gets a fresh id: a posted id must not overwrite another
+    # A new stilling and its employer always get fresh ids: a posted id must not overwrite another, nor
+    # tell whether it exists in another jobcentre.
+    form.position_id = form.employer_id = ""
     return _save(request, form, data.get("action"), editing=False, principal=principal, session=session)
 
 
@@ -173,9 +176,10 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
     form.errors = {**errors_before, **form.errors}
     if position is None or form.errors:
         return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
-    if not editing and session.get(orm.Employer, position.employer.id) is not None:
-        form.errors["employer_name"] = "Virksomheds-id'et findes allerede; prøv at gemme igen."
-        return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
+    while not editing and (session.get(orm.Employer, position.employer.id) is not None
+                           or session.get(orm.Position, position.id) is not None):  # a random id taken: draw again
+        position = position.model_copy(update={"id": forms.new_position_id(), "employer": position.employer.model_copy(
+            update={"id": forms.new_employer_id()})})
     store.upsert_position(session, position, jobcenter, status=form.status)
     session.commit()
     flash(request, "ok", "Stillingen er gemt." if editing else "Stillingen er oprettet.")
@@ -197,8 +201,11 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
         ids |= {e["candidate_id"] for e in run.response.get("excluded", [])}
         citizens = citizens_by_id(session, principal, ids, endpoint=f"GET /stillinger/{row.id}")
         view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
+    key = reference_key(request)
+    refs = {c.candidate_id: reference_code(key, row.id, c.candidate_id) for c in view.ranking} if view else {}
     context = {
         "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
+        "udpluk_refs": refs,
         "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
     }
     return render(request, "position_detail.html", context, status_code=status_code)
