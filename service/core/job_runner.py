@@ -38,9 +38,11 @@ def run_job_runner(settings: Settings, *, stop: Any = None, install_signals: boo
     if install_signals:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stopping.set())
+    from service.core.logs import configure_logging
     from service.core.metrics import configure_metrics
 
     configure_metrics(settings.metrics_dir)
+    configure_logging()
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
     identity = runner_identity()
@@ -115,7 +117,7 @@ class JobRunnerProcess:
             if self._process.is_alive() or self._stopping.is_set():
                 continue
             log.error("Jobkøreren stoppede (kode %s); den startes igen", self._process.exitcode)
-            process_ended(self._process.pid)
+            process_ended(self._process.pid, self._settings.metrics_dir)
             if self._stopping.wait(RESTART_DELAY_SECONDS):
                 return
             self._spawn()

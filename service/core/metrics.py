@@ -3,8 +3,9 @@
 Under `fleksmatch serve` several uvicorn workers and the job runner each count for themselves;
 prometheus-client's multiprocess mode lets them share files in one directory (Settings.metrics_dir) that
 GET /api/v1/metrics adds up. prometheus-client takes that directory only from its environment variable, so
-`configure_metrics` sets it, in this process and before any metric exists: the one place FleksMatch writes
-the environment. Without it (tests, a single `create_app`) the metrics live in this process's registry.
+`configure_metrics` sets it, in the worker or runner process itself and before any metric exists (this module
+imports prometheus-client only when first used): the one place FleksMatch writes the environment. Without it
+(tests, a single `create_app`) the metrics live in this process's registry.
 """
 
 from __future__ import annotations
@@ -84,12 +85,11 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def process_ended(pid: int) -> None:
-    """Drop a dead process's live gauges (multiprocess mode)."""
-    if _multiprocess:
-        from prometheus_client import multiprocess
+def process_ended(pid: int, directory: Path) -> None:
+    """Drop a dead process's live gauges from the shared directory (the server's parent calls it)."""
+    from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(pid)
+    multiprocess.mark_process_dead(pid, str(directory))
 
 
 def observe(histogram: Any, seconds: float, **labels: str) -> None:

@@ -15,10 +15,6 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.core.audit import SYSTEM_ROLE, audit_many
-from service.core.auth.principal import Principal
-from service.core.matching import citizens_in
-
 from matcher import PoolIndex, evaluate_position, rank
 from matcher.batch import batch_assign
 from matcher.ranking import order_rows
@@ -28,6 +24,9 @@ from models.db import session_scope
 from models.schemas import (
     Candidate, MatchOptions, MatchResponse, Position, Proposal, RankedCandidate,
 )
+from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.auth.principal import Principal
+from service.core.matching import citizens_in
 
 Progress = Callable[[int, int], None]
 REMATCH_ENDPOINT = "genmatchning"

@@ -8,58 +8,22 @@ one JSON access-log line and the request metrics (service.core.metrics) when the
 
 from __future__ import annotations
 
-import contextvars
-import json
 import logging
 import re
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from service.core.logs import JsonFormatter, configure_logging, request_id
 from service.core.metrics import metrics
 
 REQUEST_ID_HEADER = "x-request-id"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("fleksmatch_request_id", default=None)
 access_log = logging.getLogger("fleksmatch.access")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, the request id, and any `fields` extra."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage(),
-        }
-        rid = getattr(record, "request_id", None) or request_id.get()
-        if rid:
-            line["request_id"] = rid
-        line.update(getattr(record, "fields", {}) or {})
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-JsonFormatter.converter = time.gmtime  # the "Z" in the timestamp is true
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr for the fleksmatch loggers (idempotent)."""
-    root = logging.getLogger("fleksmatch")
-    if any(getattr(h, "_fleksmatch_json", False) for h in root.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler._fleksmatch_json = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(level)
-    root.propagate = False
 
 
 def _incoming_id(scope: Scope) -> str:

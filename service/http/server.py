@@ -3,7 +3,7 @@ run uvicorn with several worker processes; the job runner stops with them.
 
 Each worker builds its own app (engine, caches) with `worker_app` from the Settings object the parent hands
 it (pickled into the spawned process), so the parent never edits the environment to pass configuration on
-(the one exception is prometheus-client's directory, see service.core.metrics). Everything the workers must
+(each process sets prometheus-client's directory variable for itself, see service.core.metrics). Everything the workers must
 agree on lives in the database: the caches validate against it on every use, and rematch jobs are rows that
 the workers queue and the job runner claims under a lease (service.core.jobs). Rematches never run in a
 request worker: a long one starved the worker's health ping and uvicorn killed it mid-job. Without a
@@ -49,9 +49,8 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, database_url: str | No
         recover_interrupted_jobs(session_factory(engine))
     finally:
         engine.dispose()
+    # The workers and the runner count in this directory (each configures itself: see service.core.metrics).
     settings = settings.model_copy(update={"metrics_dir": prepare_metrics_dir(settings.metrics_dir)})
-    configure_metrics(settings.metrics_dir)  # before the workers and the runner are spawned
-    configure_logging()
     runner = JobRunnerProcess(settings)
     runner.start()
     try:

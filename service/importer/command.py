@@ -20,13 +20,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.chunks import chunked
+from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.auth.principal import Principal
+from service.core.spreadsheet import safe_row
 from service.importer.mapping import ColumnPlan, Mapping, choose_table, default_mapping, load_mapping
 from service.importer.readers import AccessBackend, ImportFileError, SourceTable, open_source
 from service.importer.rows import RowIssue, Validation, validate_table
-from models.chunks import chunked
-from service.core.audit import SYSTEM_ROLE, audit_many
-from service.core.spreadsheet import safe_row
-from service.core.auth.principal import Principal
 from service.importer.writer import TenantConflict, WriteResult, sync_missing, tenant_conflicts, write_pool
 
 EXIT_OK, EXIT_INVALID_ROWS, EXIT_BAD_FILE, EXIT_PARTIAL, EXIT_DATABASE = 0, 1, 2, 3, 4
