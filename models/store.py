@@ -393,9 +393,9 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
         raise ValueError(f"ukendt kilde til matchkørsel: '{source}'")
     if session.get(orm.Position, position_id) is None:
         raise NotFoundError(f"stillingen '{position_id}' findes ikke")
-    retired = (update(orm.MatchRun)
-               .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True)))
-    session.execute(retired.values(current=False, response=_without_rankings(session)))
+    session.execute(update(orm.MatchRun)
+                    .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))
+                    .values(current=False))
     payload = response.model_dump(mode="json")
     run = orm.MatchRun(id=new_id(), position_id=position_id, created_at=utcnow(), created_by=created_by,
                        source=source, batch_job_id=batch_job_id, current=True,
@@ -412,14 +412,18 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
     return run
 
 
-def _without_rankings(session: Session) -> Any:
-    """A retired run keeps its proposals (outcomes and history hang on them) but not its ranking and
-    exclusions, which only the current run shows and which are most of its size (a big rematch wrote
-    hundreds of MB). Done in SQL, so retiring never loads the old document."""
+def _without_rankings(session: Session) -> tuple[Any, Any]:
+    """(new value, condition) in SQL: a retired run keeps its proposals (outcomes and history hang on them)
+    but not its ranking and exclusions, which only the current run shows and which are most of its size (a
+    big rematch wrote hundreds of MB). In SQL, so compacting never loads the documents."""
     if session.get_bind().dialect.name == "postgresql":
-        return text("json_build_object('position_id', match_runs.response -> 'position_id', 'ranking', '[]'::json, "
-                    "'excluded', '[]'::json, 'proposals', match_runs.response -> 'proposals')")
-    return text("json_set(match_runs.response, '$.ranking', json('[]'), '$.excluded', json('[]'))")
+        return (text("json_build_object('position_id', match_runs.response -> 'position_id', 'ranking', "
+                     "'[]'::json, 'excluded', '[]'::json, 'proposals', match_runs.response -> 'proposals')"),
+                text("(json_array_length(match_runs.response -> 'ranking') > 0 "
+                     "OR json_array_length(match_runs.response -> 'excluded') > 0)"))
+    return (text("json_set(match_runs.response, '$.ranking', json('[]'), '$.excluded', json('[]'))"),
+            text("(json_array_length(match_runs.response, '$.ranking') > 0 "
+                 "OR json_array_length(match_runs.response, '$.excluded') > 0)"))
 
 
 def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None:
@@ -432,18 +436,28 @@ def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None
     return session.scalars(query).one_or_none()
 
 
-# Retired runs without any outcome are kept this long (the citizen page lists them as history), then deleted.
+# Retired runs keep their full document this long, then only their proposals; runs without any outcome are
+# deleted after RUN_RETENTION (the citizen page lists their proposals as history until then).
+COMPACT_AFTER = timedelta(days=7)
 RUN_RETENTION = timedelta(days=90)
 
 
-def prune_match_runs(session: Session, *, older_than: timedelta = RUN_RETENTION) -> int:
-    """Delete retired runs older than `older_than` in which no proposal has an outcome (their proposals go
-    with them). Current runs and every run with an outcome stay. Returns how many runs were deleted."""
+def prune_match_runs(session: Session, *, compact_after: timedelta = COMPACT_AFTER,
+                     older_than: timedelta = RUN_RETENTION) -> int:
+    """Keep what the UI and outcomes need: retired runs older than `compact_after` lose their ranking and
+    exclusions, and those older than `older_than` in which no proposal has an outcome are deleted (their
+    proposals with them). Current runs and every run with an outcome keep their proposals. Returns how many
+    runs were deleted."""
+    now = utcnow()
+    compacted, has_rankings = _without_rankings(session)
+    session.execute(update(orm.MatchRun).where(
+        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < now - compact_after, has_rankings)
+        .values(response=compacted))
     with_outcome = (select(orm.Proposal.match_run_id)
                     .where(or_(orm.Proposal.status != "open",
                                orm.Proposal.id.in_(select(orm.ProposalEvent.proposal_id)))))
     result = session.execute(delete(orm.MatchRun).where(
-        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < utcnow() - older_than,
+        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < now - older_than,
         orm.MatchRun.id.not_in(with_outcome)))
     return result.rowcount or 0
 

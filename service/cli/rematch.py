@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from models import orm, store
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
 from service.core.jobs import RematchBusy, execute_job, runner_identity, submit_rematch
-from service.core.rematch import RematchSummary
+from service.core.rematch import RematchSummary, run_rematch
 from service.reports.rematch_report import write_rematch_report
 
 EXIT_BUSY = 3
@@ -44,7 +44,8 @@ def rematch_with_progress(console: Console, factory: sessionmaker, jobcenter: st
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return execute_job(factory, job, runner, progress=progress)
+        # run_rematch looked up here at call time: tests replace it in this module.
+        return execute_job(factory, job, runner, progress=progress, rematch=run_rematch)
 
 
 def busy_message(console: Console, busy: RematchBusy) -> int:
