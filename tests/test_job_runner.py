@@ -226,8 +226,10 @@ def test_serve_runs_rematches_in_its_job_runner_and_survives_a_killed_runner(db_
 
         # 3. The metrics add up every process: both workers' requests and the runners' jobs.
         # (The runner counts a job just after marking it done: give it a moment.)
-        text = _wait_for(lambda: (t := client.get("/metrics").text) if
-                         'fleksmatch_rematch_jobs_total{state="done"} 2.0' in t else None, 30, "the metrics")
+        def counted() -> str | None:
+            text = client.get("/metrics").text
+            return text if 'fleksmatch_rematch_jobs_total{state="done"} 2.0' in text else None
+        text = _wait_for(counted, 30, "the metrics")
         assert 'fleksmatch_http_requests_total{method="GET",route="/api/v1/health",status="200"}' in text
     finally:
         client.close()
