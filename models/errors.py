@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+# Ids (citizens, employers, positions, tasks) are parts of web addresses and file names: no "/" and no
+# control characters (a NUL byte even breaks PostgreSQL), and at least one visible character.
+ID_PATTERN = r"^[^/\x00-\x1f\x7f]*[^/\s\x00-\x1f\x7f][^/\x00-\x1f\x7f]*$"
+ID_MESSAGE = "må ikke være tom og må ikke indeholde '/' eller styretegn"
+_PATTERN_MESSAGES = {ID_PATTERN: ID_MESSAGE}
+
 _MESSAGES: dict[str, str] = {
     "missing": "feltet mangler",
     "extra_forbidden": "ukendt felt",
@@ -70,6 +76,8 @@ def _message(error: dict) -> str:
     if kind == "value_error":
         # Our own validators raise ValueError with a Danish message already.
         return str(ctx.get("error", error["msg"]))
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_MESSAGES:
+        return _PATTERN_MESSAGES[ctx["pattern"]]
     bound = _bound_message(kind, ctx)
     if bound:
         return bound

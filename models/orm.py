@@ -286,6 +286,11 @@ class BatchJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_by: Mapped[str] = mapped_column(String(100))
+    # The process running the job ("host:pid:nonce") and until when its claim holds: the runner renews
+    # the lease while it works, so a job whose runner died is recognised and failed (service.core.jobs).
+    runner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime | None]
+    lease_expires_at: Mapped[datetime | None]
 
 
 # At most one queued or running rematch per jobcentre, whichever process starts it (migration 0002).
@@ -305,6 +310,8 @@ class MatchRun(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
     source: Mapped[str] = mapped_column(String(10))
+    # The jobcentre the run was made for: a position moved to another jobcentre does not show it there.
+    jobcenter_id: Mapped[int | None] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
     batch_job_id: Mapped[str | None] = mapped_column(
         ForeignKey("batch_jobs.id", ondelete="SET NULL"), index=True)
     # The MatchResponse as JSON, each proposal carrying its `proposal_id`.
@@ -540,6 +547,33 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None]  # None: never expires
+
+
+class WebSession(Base):
+    """A logged-in web UI session, server side: the cookie carries only a random secret whose sha256 is
+    `token_hash`. Logout, deactivation and idle time delete or refuse the row, so a copied cookie dies too."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginFailure(Base):
+    """One failed login, by username and by client (`scope`), keyed by a hash: a password typed into the
+    username field is never stored. Counted to throttle guessing (service.core.auth.throttle)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_scope_key_hash_at", "scope", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):
@@ -571,6 +605,7 @@ def _refresh_search_terms(_mapper: Any, _connection: Any, citizen: Citizen) -> N
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "BatchJob", "Citizen", "CitizenRestriction", "Employer", "Jobcenter",
-    "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "utcnow", "CODED_COLUMNS",
-    "CitizenStatusChange", "Employment", "EmploymentTask", "FollowUp", "PaidHours", "ProposalPerson",
+    "LoginFailure", "MatchRun", "Position", "Proposal", "ProposalEvent", "Task", "User", "UTCDateTime", "WebSession",
+    "utcnow", "CODED_COLUMNS", "CitizenStatusChange", "Employment", "EmploymentTask", "FollowUp", "PaidHours",
+    "ProposalPerson",
 ]

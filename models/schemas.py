@@ -7,6 +7,8 @@ and names the failing field path.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -20,13 +22,16 @@ from pydantic import (
 )
 
 from models import vocabulary
+from models.errors import ID_PATTERN
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 from models.vocabulary import literal
 
 MAX_WEEKLY_HOURS = 37
+# A stateless match ranks and splits in memory: 100,000 candidates took 29 s and 1.1 GB per request.
+MAX_MATCH_CANDIDATES = 10_000
 
 Day = literal(vocabulary.Day)
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"\S")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 Hours = Annotated[int, Field(ge=1, le=MAX_WEEKLY_HOURS)]
 Severity = literal(vocabulary.Severity)
 CapacityBasis = literal(vocabulary.CapacityBasis)
@@ -140,7 +145,7 @@ class Task(Contract):
     competences: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     demands: Demands = Field(default_factory=Demands)
     days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
-    splittable: bool = Field(default=True, description="Kan opgaven deles mellem flere personer")
+    splittable: StrictBool = Field(default=True, description="Kan opgaven deles mellem flere personer")
 
     @field_validator("days")
     @classmethod
@@ -153,7 +158,7 @@ class Employer(Contract):
     name: str = Field(min_length=1, max_length=200)
     size: EmployerSize = "small"
     sector: Sector = "private"
-    has_fleksjob_experience: bool = False
+    has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50)
 
 
@@ -267,7 +272,7 @@ class Candidate(Contract):
     cv_text: str = Field(default="", max_length=20000)
     restrictions: list[Restriction] = Field(default_factory=list)
     wishes: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
-    driving_licence: bool = False
+    driving_licence: StrictBool = False
     location: Location | None = None
     max_commute_km: float | None = Field(default=None, gt=0, le=500)
     available_days: list[Day] | None = Field(default=None, description="Ugedage; udeladt betyder alle dage")
@@ -290,17 +295,45 @@ class Candidate(Contract):
         refuse_duplicates([restriction.code for restriction in restrictions], "skånehensynet")
         return restrictions
 
+    @field_validator("attributes")
+    @classmethod
+    def _bounded_attributes(cls, attributes: dict[str, Any]) -> dict[str, Any]:
+        return bounded_attributes(attributes)
+
+
+MAX_ATTRIBUTES, MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_TEXT, MAX_ATTRIBUTES_BYTES = 20, 50, 200, 2000
+
+
+def bounded_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Fairness attributes are a few scalar facts, not a document: at most 20 keys of 1–50 characters,
+    values text (≤ 200 characters), numbers (finite), true/false or null; 2,000 bytes as JSON in all."""
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ValueError(f"højst {MAX_ATTRIBUTES} oplysninger")
+    for key, value in attributes.items():
+        if not 1 <= len(key) <= MAX_ATTRIBUTE_KEY:
+            raise ValueError(f"navnet '{key[:20]}' skal have 1–{MAX_ATTRIBUTE_KEY} tegn")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"'{key}' skal være et endeligt tal")
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise ValueError(f"'{key}' skal være tekst, et tal, sand/falsk eller null (ikke en liste eller et objekt)")
+        if isinstance(value, str) and len(value) > MAX_ATTRIBUTE_TEXT:
+            raise ValueError(f"'{key}' må højst have {MAX_ATTRIBUTE_TEXT} tegn")
+    if len(json.dumps(attributes, ensure_ascii=False).encode("utf-8")) > MAX_ATTRIBUTES_BYTES:
+        raise ValueError(f"oplysningerne må højst fylde {MAX_ATTRIBUTES_BYTES} bytes")
+    return attributes
+
 
 class MatchOptions(Contract):
     limit: int = Field(default=10, ge=1, le=10000, description="Højst så mange i `ranking`")
-    include_excluded: bool = True
-    proposals: bool = True
+    include_excluded: StrictBool = True
+    proposals: StrictBool = True
     top_k: int = Field(default=40, ge=1, le=500, description="Kandidater der går videre til OR-Tools")
 
 
 class MatchRequest(Contract):
     position: Position
-    candidates: list[Candidate] = Field(default_factory=list, max_length=100000)
+    candidates: list[Candidate] = Field(default_factory=list, max_length=MAX_MATCH_CANDIDATES,
+                                        description=f"Højst {MAX_MATCH_CANDIDATES} borgere")
     options: MatchOptions = Field(default_factory=MatchOptions)
 
     @field_validator("candidates")
@@ -419,5 +452,5 @@ __all__ = [
     "Accommodation", "Assignment", "Candidate", "EmployerDetails", "check_cvr", "check_email", "check_phone", "CompetenceMatch", "Demands", "Employer", "Excluded",
     "ExclusionReason", "Explanation", "Location", "MatchOptions", "MatchRequest", "MatchResponse",
     "MissingCompetence", "Position", "Proposal", "ProposalPerson", "RankedCandidate", "Restriction", "Task",
-    "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_WEEKLY_HOURS",
+    "UncoveredTask", "DAYS", "LICENCE_DEMAND", "MAX_MATCH_CANDIDATES", "MAX_WEEKLY_HOURS",
 ]

@@ -11,6 +11,9 @@ edited environment. Settings are immutable.
 | FLEKSMATCH_SECRET_KEY | secret_key | none: a random key per server (logins end at restart) |
 | FLEKSMATCH_COOKIE_SECURE | cookie_secure | false |
 | FLEKSMATCH_TEST_DATABASE_URL | test_database_url | none: the suite runs on SQLite only |
+| FLEKSMATCH_JOB_LEASE_SECONDS | job_lease_seconds | 60: a rematch whose runner is silent this long is failed |
+| FLEKSMATCH_WORKER_HEALTHCHECK_SECONDS | worker_healthcheck_seconds | 60: uvicorn restarts a worker silent this long |
+| FLEKSMATCH_METRICS_DIR | metrics_dir | var/metrics (prometheus-client's multiprocess files under `serve`) |
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(default=None, description="Signs web session cookies")
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only")
     test_database_url: str | None = Field(default=None, description="PostgreSQL for the test suite")
+    job_lease_seconds: float = Field(default=60.0, ge=1, le=3600,
+                                     description="How long a rematch job's claim holds without a heartbeat")
+    worker_healthcheck_seconds: float = Field(default=60.0, ge=1, le=3600,
+                                              description="uvicorn's timeout for a worker's health ping")
+    metrics_dir: Path = Field(default=Path("var") / "metrics",
+                              description="Where the server's processes share their Prometheus metrics")
 
     @field_validator("cookie_secure", mode="before")
     @classmethod

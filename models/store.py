@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from models import orm, schemas
@@ -124,7 +124,20 @@ def _find_citizen(session: Session, citizen_id: str) -> orm.Citizen | None:
     if citizen is None and citizen_id in session.info.get(_PRELOADED, ()):
         return None  # preload_citizens looked and it was not stored
     with session.no_autoflush:
-        return session.get(orm.Citizen, citizen_id)
+        # Locked for the rest of the transaction (PostgreSQL; SQLite writers hold the database lock): two
+        # upserts of one citizen then run one after the other, the second on what the first committed,
+        # instead of both replacing the same restriction rows (a unique violation) — last writer wins.
+        return _locked(session, orm.Citizen, citizen_id)
+
+
+def _locked(session: Session, model: type, key: str) -> Any:
+    """The row, locked FOR UPDATE and re-read (PostgreSQL; SQLite ignores the lock: its writers hold the
+    database lock anyway). A row this transaction already changed is returned as it is: it is locked, and
+    re-reading would drop the unflushed changes."""
+    loaded = session.identity_map.get(session.identity_key(model, key))
+    if loaded is not None and (loaded in session.new or session.is_modified(loaded)):
+        return loaded
+    return session.get(model, key, with_for_update=True, populate_existing=True)
 
 
 class Keep:
@@ -235,15 +248,20 @@ def available_candidates(session: Session, jobcenter: str | None = None) -> list
     return [citizen_to_candidate(citizen) for citizen in session.scalars(query).unique()]
 
 
+def missing_active_citizen_ids(session: Session, jobcenter: JobcenterRef, keep_ids: Iterable[str]) -> list[str]:
+    """The jobcenter's active citizens whose ids are not in `keep_ids`, sorted."""
+    center = jobcenter if isinstance(jobcenter, orm.Jobcenter) else get_jobcenter(session, jobcenter)
+    if center is None:
+        return []
+    active_ids = session.scalars(select(orm.Citizen.id).where(
+        orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
+    return sorted(set(active_ids) - set(keep_ids))
+
+
 def mark_missing_citizens_inactive(session: Session, jobcenter: JobcenterRef, keep_ids: Iterable[str]) -> int:
     """Deactivate the jobcenter's active citizens whose ids are not in `keep_ids` (import --sync).
     Nobody is deleted: outcomes and audit history stay attached. Returns how many were deactivated."""
-    center = jobcenter if isinstance(jobcenter, orm.Jobcenter) else get_jobcenter(session, jobcenter)
-    if center is None:
-        return 0
-    active_ids = session.scalars(select(orm.Citizen.id).where(
-        orm.Citizen.jobcenter_id == center.id, orm.Citizen.active.is_(True))).all()
-    missing = sorted(set(active_ids) - set(keep_ids))
+    missing = missing_active_citizen_ids(session, jobcenter, keep_ids)
     now = utcnow()
     for chunk in chunked(missing):
         session.execute(update(orm.Citizen)
@@ -285,7 +303,7 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         values |= {"lat": location.lat, "lon": location.lon}
     if details is not None:
         values |= details.model_dump(include=details.model_fields_set)
-    row = session.get(orm.Employer, employer.id)
+    row = _locked(session, orm.Employer, employer.id)
     if row is None:
         now = utcnow()
         row = orm.Employer(id=employer.id, created_at=now, updated_at=now, **values)
@@ -342,7 +360,8 @@ def upsert_position(session: Session, position: schemas.Position, jobcenter: Job
         values["address"] = address or None
     wanted = [_task_values(task, order) for order, task in enumerate(position.tasks)]
 
-    row = session.get(orm.Position, position.id)
+    # Locked like a citizen (see _find_citizen): concurrent upserts must not replace the same task rows.
+    row = _locked(session, orm.Position, position.id)
     if row is not None and row.status == PositionStatus.filled and status == PositionStatus.open:
         # `filled` is the lifecycle's verdict (every task's hours taken by employments): an upsert that
         # merely says "open" does not undo it; models.placements.refresh_position_status reopens it.
@@ -430,7 +449,8 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
                     .values(current=False))
     payload = response.model_dump(mode="json")
     run = orm.MatchRun(id=new_id(), position_id=position_id, created_at=utcnow(), created_by=created_by,
-                       source=source, batch_job_id=batch_job_id, current=True)
+                       source=source, batch_job_id=batch_job_id, current=True,
+                       jobcenter_id=session.get(orm.Position, position_id).jobcenter_id)
     for rank, proposal in enumerate(payload["proposals"], start=1):
         proposal["proposal_id"] = new_id()
         run.proposals.append(orm.Proposal(
@@ -446,14 +466,60 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
     return run
 
 
+def _without_rankings(session: Session) -> tuple[Any, Any]:
+    """(new value, condition) in SQL: a retired run keeps its proposals (outcomes and history hang on them)
+    but not its ranking and exclusions, which only the current run shows and which are most of its size (a
+    big rematch wrote hundreds of MB). In SQL, so compacting never loads the documents."""
+    if session.get_bind().dialect.name == "postgresql":
+        return (text("json_build_object('position_id', match_runs.response -> 'position_id', 'ranking', "
+                     "'[]'::json, 'excluded', '[]'::json, 'proposals', match_runs.response -> 'proposals')"),
+                text("(json_array_length(match_runs.response -> 'ranking') > 0 "
+                     "OR json_array_length(match_runs.response -> 'excluded') > 0)"))
+    return (text("json_set(match_runs.response, '$.ranking', json('[]'), '$.excluded', json('[]'))"),
+            text("(json_array_length(match_runs.response, '$.ranking') > 0 "
+                 "OR json_array_length(match_runs.response, '$.excluded') > 0)"))
+
+
 def current_match_run(session: Session, position_id: str) -> orm.MatchRun | None:
-    return session.scalars(select(orm.MatchRun).where(
-        orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True))).one_or_none()
+    """The position's current run, if it was made for the jobcentre the position belongs to now: a run of
+    a position that moved carries the other jobcentre's citizens and is shown to nobody."""
+    query = (select(orm.MatchRun)
+             .join(orm.Position, orm.Position.id == orm.MatchRun.position_id)
+             .where(orm.MatchRun.position_id == position_id, orm.MatchRun.current.is_(True),
+                    orm.MatchRun.jobcenter_id == orm.Position.jobcenter_id))
+    return session.scalars(query).one_or_none()
+
+
+# Retired runs keep their full document this long, then only their proposals; runs without any outcome are
+# deleted after RUN_RETENTION (the citizen page lists their proposals as history until then).
+COMPACT_AFTER = timedelta(days=7)
+RUN_RETENTION = timedelta(days=90)
+
+
+def prune_match_runs(session: Session, *, compact_after: timedelta = COMPACT_AFTER,
+                     older_than: timedelta = RUN_RETENTION) -> int:
+    """Keep what the UI and outcomes need: retired runs older than `compact_after` lose their ranking and
+    exclusions, and those older than `older_than` in which no proposal has an outcome are deleted (their
+    proposals with them). Current runs and every run with an outcome keep their proposals. Returns how many
+    runs were deleted."""
+    now = utcnow()
+    compacted, has_rankings = _without_rankings(session)
+    session.execute(update(orm.MatchRun).where(
+        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < now - compact_after, has_rankings)
+        .values(response=compacted))
+    with_outcome = (select(orm.Proposal.match_run_id)
+                    .where(or_(orm.Proposal.status != "open",
+                               orm.Proposal.id.in_(select(orm.ProposalEvent.proposal_id)))))
+    result = session.execute(delete(orm.MatchRun).where(
+        orm.MatchRun.current.is_(False), orm.MatchRun.created_at < now - older_than,
+        orm.MatchRun.id.not_in(with_outcome)))
+    return result.rowcount or 0
 
 
 __all__ = [
     "NotFoundError", "available_candidates", "citizen_to_candidate", "current_match_run", "delete_citizen",
-    "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "new_id", "open_positions",
-    "position_to_schema", "preload_citizens", "set_place", "store_match_run", "upsert_citizen", "upsert_employer",
+    "get_jobcenter", "get_or_create_jobcenter", "mark_missing_citizens_inactive", "missing_active_citizen_ids",
+    "new_id", "open_positions", "position_to_schema", "preload_citizens", "prune_match_runs", "set_place",
+    "store_match_run", "upsert_citizen", "upsert_employer",
     "upsert_position",
 ]

@@ -46,8 +46,13 @@ def db_upgrade() -> None:
 def demo_command() -> None:
     """Indlæs demo-puljen, kør en samlet genmatchning og skriv en rapport."""
     from service.cli.demo import run_demo
+    from service.cli.rematch import busy_message
+    from service.core.jobs import RematchBusy
 
-    run_demo(console)
+    try:
+        run_demo(console)
+    except RematchBusy as busy:
+        raise typer.Exit(busy_message(console, busy)) from None
 
 
 @app.command("serve")
@@ -86,11 +91,30 @@ def rematch_command(jobcenter: Optional[str] = typer.Option(None, "--jobcenter",
 @token_app.command("create")
 def token_create(role: str = typer.Option(..., "--role", help="consultant, case_system eller admin"),
                  jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
-                 name: str = typer.Option("", "--name", help="Beskrivelse af nøglen")) -> None:
+                 name: str = typer.Option("", "--name", help="Beskrivelse af nøglen"),
+                 expires_days: int = typer.Option(365, "--expires-days", help="Dage til nøglen udløber (0: aldrig)")
+                 ) -> None:
     """Opret en API-nøgle. Nøglen vises kun denne ene gang."""
     from service.cli.accounts import create_token_command
 
-    raise typer.Exit(create_token_command(Console(stderr=True), role=role, jobcenters=jobcenter, name=name))
+    raise typer.Exit(create_token_command(Console(stderr=True), role=role, jobcenters=jobcenter, name=name,
+                                          expires_days=expires_days))
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Vis alle API-nøgler (id, rolle, jobcentre, brug, udløb, status)."""
+    from service.cli.accounts import list_tokens_command
+
+    raise typer.Exit(list_tokens_command(console))
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int = typer.Argument(..., help="Nøglens id (se token list)")) -> None:
+    """Tilbagekald en API-nøgle; den afvises fra næste forespørgsel."""
+    from service.cli.accounts import revoke_token_command
+
+    raise typer.Exit(revoke_token_command(console, token_id))
 
 
 @user_app.command("create")
@@ -105,6 +129,30 @@ def user_create(username: str = typer.Argument(..., metavar="BRUGERNAVN", help="
 
     raise typer.Exit(create_user_command(console, username=username, role=role, jobcenters=jobcenter,
                                          full_name=name, phone=phone, email=email))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Vis alle brugere og om de er aktive."""
+    from service.cli.accounts import list_users_command
+
+    raise typer.Exit(list_users_command(console))
+
+
+@user_app.command("disable")
+def user_disable(username: str = typer.Argument(...)) -> None:
+    """Deaktivér en bruger; alle brugerens sessioner ophører straks."""
+    from service.cli.accounts import disable_user_command
+
+    raise typer.Exit(disable_user_command(console, username))
+
+
+@user_app.command("set-password")
+def user_set_password(username: str = typer.Argument(...)) -> None:
+    """Giv en bruger en ny adgangskode (spørges om, eller læses fra stdin); brugeren logges ud overalt."""
+    from service.cli.accounts import set_password_command
+
+    raise typer.Exit(set_password_command(console, username))
 
 
 @audit_app.command("list")

@@ -16,10 +16,12 @@ from sqlalchemy.orm import sessionmaker
 from models import orm, store
 from models.danish import counted, number
 from models.db import database_url, make_engine, session_factory, session_scope, upgrade_database
+from service.core.jobs import RematchBusy, execute_job, runner_identity, submit_rematch
 from service.core.rematch import RematchSummary, run_rematch
 from service.reports.outcomes import position_outcomes
 from service.reports.rematch_report import BASELINE, summary_rows, write_rematch_report
 
+EXIT_BUSY = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -34,6 +36,10 @@ def default_report_path() -> Path:
 
 def rematch_with_progress(console: Console, factory: sessionmaker, jobcenter: str | None,
                           created_by: str = "cli") -> RematchSummary:
+    """Run the rematch as a job of this process, under the same one-active-rematch rule as the API's (and
+    visible to it through GET /jobs/{id}). Raises RematchBusy (Danish) when one is already running."""
+    runner = runner_identity()
+    job = submit_rematch(factory, jobcenter, created_by=created_by, runner=runner)
     with Progress(TextColumn("[bold]Genmatcher puljen"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False) as bar:
         task = bar.add_task("genmatch", total=None)
@@ -41,7 +47,13 @@ def rematch_with_progress(console: Console, factory: sessionmaker, jobcenter: st
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return run_rematch(factory, jobcenter, progress=progress, created_by=created_by)
+        # run_rematch looked up here at call time: tests replace it in this module.
+        return execute_job(factory, job, runner, progress=progress, rematch=run_rematch)
+
+
+def busy_message(console: Console, busy: RematchBusy) -> int:
+    console.print(f"[bold red]Fejl:[/] {busy} Vent til den er færdig, og prøv igen. Intet er ændret.")
+    return EXIT_BUSY
 
 
 def _cell(value: object) -> str:
@@ -107,6 +119,8 @@ def run_rematch_command(console: Console, jobcenter: str | None = None, report: 
             return _unknown_jobcenter(console, engine, jobcenter)
         try:
             summary = rematch_with_progress(console, session_factory(engine), jobcenter, created_by)
+        except RematchBusy as busy:
+            return busy_message(console, busy)
         except KeyboardInterrupt:
             console.print("[bold yellow]Afbrudt.[/] Intet er ændret: de tidligere forslag er urørte.")
             return EXIT_INTERRUPTED

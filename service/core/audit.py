@@ -22,6 +22,9 @@ from service.core.auth.principal import Principal
 from service.core.transactions import process_write_lock
 
 _AUDIT_INSERT = insert(orm.AuditEntry.__table__)
+# The role of entries written by no request: an import, a batch rematch. Their actor names the trigger
+# ("import:<file>", the rematch's created_by).
+SYSTEM_ROLE = "system"
 
 
 def audit(session: Session, principal: Principal, action: str, endpoint: str, *, citizen_id: str | None = None,
@@ -162,4 +165,5 @@ def audit_entries(session: Session, *, citizen_id: str | None = None, jobcenter:
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
-__all__ = ["AuditWriter", "audit", "audit_entries", "audit_many", "audit_read", "audit_reads", "audit_writer"]
+__all__ = ["SYSTEM_ROLE", "AuditWriter", "audit", "audit_entries", "audit_many", "audit_read", "audit_reads",
+           "audit_writer"]

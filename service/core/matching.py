@@ -6,6 +6,8 @@ consultant and the case system always see the same ranking and proposals for the
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from service.core.audit import audit_many
 from service.core.auth.principal import Principal
 from service.core import pool
 from service.core.pool import MatchPool, OpenSide
+from service.core.metrics import metrics
 from service.core.pool_cache import PoolCache, citizen_fingerprint
 from service.core.transactions import write_transaction
 
@@ -103,6 +106,7 @@ def match_and_store(session: Session, principal: Principal, row: orm.Position, *
     Matching reads only and runs without the write lock; the run is stored only if neither the position
     nor the pool changed meanwhile, else it is matched again on the new data (MATCH_ATTEMPTS times). Commits.
     Raises PositionNotOpen, MatchConflict, or PositionGone (deleted or moved away meanwhile)."""
+    started = time.perf_counter()
     for _ in range(MATCH_ATTEMPTS):
         jobcenter, stamp = row.jobcenter.name, _stamp(row)
         if cache is not None:
@@ -115,6 +119,9 @@ def match_and_store(session: Session, principal: Principal, row: orm.Position, *
                 stored_stamp = session.connection().execute(_POSITION_STAMP, {"position_id": row.id}).one_or_none()
                 if tuple(stored_stamp or ()) == stamp and citizen_fingerprint(session, jobcenter) == pool_version:
                     run = store_match(session, principal, row, response, source=source, endpoint=endpoint)
+                    counters = metrics()
+                    counters.matches.labels(kind="stored").inc()
+                    counters.match_seconds.labels(kind="stored").observe(time.perf_counter() - started)
                     return run, response
         except IntegrityError:
             raise MatchConflict("En anden matchkørsel for stillingen blev gemt samtidig; prøv igen.") from None

@@ -24,14 +24,19 @@ from matcher.batch import batch_assign
 from matcher.ranking import order_rows
 from matcher.rules import Block
 from models import store
-from service.core import pool
+from models.chunks import chunked
 from models.db import session_scope
 from models.schemas import (
     Candidate, MatchOptions, MatchResponse, Position, Proposal, RankedCandidate,
 )
+from service.core import pool
+from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.auth.principal import Principal
+from service.core.matching import citizens_in
 from service.core.proposal_reasons import missing_sentences
 
 Progress = Callable[[int, int], None]
+REMATCH_ENDPOINT = "genmatchning"
 # Stored per position: the top of the ranking (for "Hvorfor") plus everyone the batch proposed, and every
 # exclusion (for "Hvorfor ikke").
 STORED_RANKING_LIMIT = 10
@@ -186,15 +191,30 @@ def run_rematch(factory: sessionmaker, jobcenter: str | None = None, *, progress
         work = load_pool(session, jobcenter)
     plan = plan_rematch(work.candidates, work.positions, progress, work.blocks)
     with session_scope(factory) as session:
+        matched: dict[str, set[str]] = defaultdict(set)
         for position in work.positions:
             response = plan.responses[position.id].model_copy(
                 update={"proposals": _stored_proposals(plan.batch, position.id)})
             store.store_match_run(session, position.id, response, source=source, created_by=created_by,
                                   batch_job_id=batch_job_id)
+            matched[position.jobcenter or ""].update(citizens_in(response))
         for position_id in work.exhausted:
             store.store_match_run(session, position_id, MatchResponse(position_id=position_id), source=source,
                                   created_by=created_by, batch_job_id=batch_job_id)
+        audit_rematch(session, matched, created_by=created_by, batch_job_id=batch_job_id)
     return summarise(plan, time.perf_counter() - started)
+
+
+def audit_rematch(session: Session, matched: dict[str, set[str]], *, created_by: str,
+                  batch_job_id: str | None) -> None:
+    """One audit row per citizen whose data the stored runs carry (not one per position: a big rematch
+    would write millions), in the transaction that stores them."""
+    principal = Principal(actor=created_by[:100], role=SYSTEM_ROLE, jobcenters=frozenset())
+    detail = f"genmatchning {batch_job_id}" if batch_job_id else "genmatchning"
+    for jobcenter, citizen_ids in sorted(matched.items()):
+        for chunk in chunked(sorted(citizen_ids)):
+            audit_many(session, principal, "match", REMATCH_ENDPOINT, chunk, jobcenter=jobcenter or None,
+                       detail=detail)
 
 
 def _stored_proposals(batch, position_id: str) -> list[Proposal]:

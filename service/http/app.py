@@ -14,10 +14,11 @@ from models.settings import Settings, load_settings
 from service.core.jobs import RematchRunner
 from service.core.pool_cache import PoolCache
 from service.http.api import (
-    audit, citizens, employers, employments, followups, health, jobs, match, positions, proposals,
+    audit, citizens, employers, employments, followups, health, jobs, match, metrics, positions, proposals,
 )
 from service.http.api.common import API_PREFIX
-from service.http.limits import MAX_BODY_BYTES, BodySizeLimit
+from service.http.observability import RequestContext
+from service.http.limits import MAX_BODY_BYTES, BodySizeLimit, TextGuard
 from service.http.problems import ProblemDetails, install_problem_handlers
 from service.http.web import install as install_web_ui
 
@@ -64,9 +65,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(database_url: str | None = None, *, settings: Settings | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, settings: Settings | None = None,
+               run_jobs_in_process: bool = True) -> FastAPI:
     """The app with `settings` (default: from the environment), on `database_url` when given. The schema
-    must be migrated already (`fleksmatch db upgrade`; `run_server` does it)."""
+    must be migrated already (`fleksmatch db upgrade`; `run_server` does it). With `run_jobs_in_process`
+    a rematch runs in a thread of this process (tests, a single process); `fleksmatch serve` turns it off
+    and runs rematches in its job runner process instead (service.core.job_runner)."""
     settings = settings or load_settings()
     if database_url is not None:
         settings = settings.model_copy(update={"database_url": database_url})
@@ -80,13 +84,17 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.state.write_engine = engine.execution_options(sqlite_begin_immediate=True)
     app.state.session_factory = session_factory(engine)
     app.state.pool_cache = PoolCache()
-    app.state.rematch_runner = RematchRunner(app.state.session_factory)
+    app.state.rematch_runner = RematchRunner(app.state.session_factory, in_process=run_jobs_in_process,
+                                             lease_seconds=settings.job_lease_seconds)
     install_problem_handlers(app)
+    app.add_middleware(TextGuard)  # inside the size limit: it reads only bodies that passed it
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    for area in (health, match, citizens, employers, positions, proposals, employments, followups, jobs, audit):
+    for area in (health, match, citizens, employers, positions, proposals, employments, followups, jobs, audit,
+                 metrics):
         app.include_router(area.router, prefix=API_PREFIX)
     _register_problem_schema(app)
     install_web_ui(app, settings)
+    app.add_middleware(RequestContext)  # outermost: every answer, errors included, carries the request id
     return app
 
 
@@ -109,7 +117,11 @@ def _register_problem_schema(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault("ProblemDetails", ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}"))
+        problem = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+        # Its nested models (FieldErrorModel) are referenced as components too: hoist them there.
+        for name, definition in problem.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ProblemDetails", problem)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from models.errors import ID_PATTERN
 from models import orm
 from service.core.auth.principal import Principal
 from service.core.auth.tokens import find_grant, needs_touch, touch_token
@@ -99,7 +100,7 @@ def authenticate(request: Request, session: Session, credentials: HTTPAuthorizat
         raise Problem(401, headers={"WWW-Authenticate": "Bearer"})
     grant = find_grant(session, credentials.credentials)
     if grant is None:
-        raise Problem(401, "API-nøglen er ugyldig eller tilbagekaldt.",
+        raise Problem(401, "API-nøglen er ugyldig, udløbet eller tilbagekaldt.",
                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if needs_touch(grant):
         _touch(session, grant.token_id)
@@ -153,6 +154,12 @@ def jobcenter_of(session: Session, obj: Any) -> str | None:
     if isinstance(obj, (orm.Citizen, orm.Employer, orm.Position)):
         return obj.jobcenter.name
     if isinstance(obj, orm.Proposal):
+        # A proposal belongs to the jobcentre its run was made for, even after its position moved: it
+        # names that jobcentre's citizens.
+        run = session.get(orm.MatchRun, obj.match_run_id)
+        if run is not None and run.jobcenter_id is not None:
+            centre = session.get(orm.Jobcenter, run.jobcenter_id)
+            return centre.name if centre else None
         position = session.get(orm.Position, obj.position_id)
         return position.jobcenter.name if position else None
     if isinstance(obj, orm.BatchJob):
@@ -182,6 +189,9 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     An object of another jobcentre answers 404 like a missing one would on read. Moving an object to a
     jobcentre the principal cannot see is refused (403); so is a write whose jobcentre cannot be decided
     (422 naming the `jobcenter` field)."""
+    if requested_jobcenter and not principal.can_see(requested_jobcenter):
+        # Decided before the id is looked up: a foreign id and an unknown one must get the same answer.
+        raise Problem(403, f"Du har ikke adgang til jobcenter '{requested_jobcenter}'.")
     existing = session.get(model, object_id)
     current = jobcenter_of(session, existing) if existing is not None else None
     if existing is not None and not principal.can_see(current):
@@ -196,7 +206,7 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     return existing, target
 
 
-IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Id fra sagssystemet")]
+IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Id fra sagssystemet")]
 
 
 def _scoped(model: type) -> Callable[..., Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -118,7 +119,9 @@ def validation_errors(errors: list[dict]) -> list[dict]:
     trimmed = []
     for error in errors:
         loc = tuple(error.get("loc", ()))
-        if loc[:1] == ("body",):
+        if error.get("type") == "json_invalid":
+            loc = ("body",)  # FastAPI puts the character offset here, which reads like a field name
+        elif loc[:1] == ("body",):
             loc = loc[1:]
         trimmed.append({**error, "loc": loc})
     return [e.as_dict() for e in danish_error_dicts(trimmed)]
@@ -132,7 +135,25 @@ async def _on_problem(request: Request, exc: Problem) -> JSONResponse:
 async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     # Framework messages are English; the Danish default for the status replaces them.
     headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
     return problem_response(exc.status_code, instance=request.url.path, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the API serves at this path, from the OpenAPI document. Starlette's 405 names only the
+    first route that matched the path, but PUT, GET and DELETE of /citizens/{id} are three routes."""
+    templates = getattr(request.app.state, "allowed_methods", None)
+    if templates is None:
+        templates = []
+        for template, operations in request.app.openapi().get("paths", {}).items():
+            pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$")
+            templates.append((pattern, {method.upper() for method in operations}))
+        request.app.state.allowed_methods = templates
+    methods = set().union(*(found for pattern, found in templates if pattern.match(request.url.path)))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 async def _on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,10 +1,12 @@
-"""`fleksmatch serve`: migrate the database and recover interrupted jobs once, then run uvicorn with several
-worker processes.
+"""`fleksmatch serve`: migrate the database and fail abandoned jobs once, start the job runner process, then
+run uvicorn with several worker processes; the job runner stops with them.
 
-Each worker builds its own app (engine, caches, rematch runner) with `worker_app` from the Settings object
-the parent hands it (pickled into the spawned process), so the parent never edits the environment to pass
-configuration on. Everything the workers must agree on lives in the database: the caches validate against
-it on every use, and the one-rematch-per-jobcentre rule is a unique index (migration 0002). Without a
+Each worker builds its own app (engine, caches) with `worker_app` from the Settings object the parent hands
+it (pickled into the spawned process), so the parent never edits the environment to pass configuration on
+(each process sets prometheus-client's directory variable for itself, see service.core.metrics). Everything the workers must
+agree on lives in the database: the caches validate against it on every use, and rematch jobs are rows that
+the workers queue and the job runner claims under a lease (service.core.jobs). Rematches never run in a
+request worker: a long one starved the worker's health ping and uvicorn killed it mid-job. Without a
 configured secret key the parent draws one random key for all its workers, so a login holds on every worker
 until the server restarts.
 """
@@ -20,7 +22,10 @@ from uvicorn.supervisors import Multiprocess
 
 from models.db import make_engine, session_factory, upgrade_database
 from models.settings import Settings, load_settings
+from service.core.job_runner import JobRunnerProcess
 from service.core.jobs import recover_interrupted_jobs
+from service.core.metrics import configure_metrics, prepare_metrics_dir
+from service.http.observability import configure_logging
 
 
 def default_workers() -> int:
@@ -44,9 +49,17 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, database_url: str | No
         recover_interrupted_jobs(session_factory(engine))
     finally:
         engine.dispose()
-    # Our own handlers answer every error; uvicorn's access log stays on for operations.
-    serve(uvicorn.Config(partial(worker_app, settings), factory=True, host=host, port=port, workers=workers,
-                         server_header=False, proxy_headers=False))
+    # The workers and the runner count in this directory (each configures itself: see service.core.metrics).
+    settings = settings.model_copy(update={"metrics_dir": prepare_metrics_dir(settings.metrics_dir)})
+    runner = JobRunnerProcess(settings)
+    runner.start()
+    try:
+        # Our own handlers answer every error and our middleware writes the access log (JSON, request id).
+        serve(uvicorn.Config(partial(worker_app, settings), factory=True, host=host, port=port, workers=workers,
+                             server_header=False, proxy_headers=False, access_log=False,
+                             timeout_worker_healthcheck=settings.worker_healthcheck_seconds))
+    finally:
+        runner.stop()
 
 
 def worker_settings(settings: Settings, database_url: str | None = None) -> Settings:
@@ -70,10 +83,13 @@ def serve(config: uvicorn.Config) -> None:
 
 
 def worker_app(settings: Settings) -> FastAPI:
-    """The app of one worker process, on the database the parent migrated."""
+    """The app of one worker process, on the database the parent migrated. It only queues rematches: the
+    job runner process runs them."""
+    configure_metrics(settings.metrics_dir)
+    configure_logging()
     from service.http.app import create_app
 
-    return create_app(settings=settings)
+    return create_app(settings=settings, run_jobs_in_process=False)
 
 
 __all__ = ["default_workers", "run_server", "serve", "worker_app", "worker_settings"]

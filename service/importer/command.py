@@ -20,17 +20,22 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.chunks import chunked
 from models.danish import counted
+from service.core.audit import SYSTEM_ROLE, audit_many
+from service.core.auth.principal import Principal
+from service.core.spreadsheet import safe_row
 from service.importer.mapping import ColumnPlan, Mapping, choose_table, default_mapping, load_mapping
 from service.importer.readers import AccessBackend, ImportFileError, SourceTable, open_source
 from service.importer.rows import RowIssue, Validation, validate_table
-from service.importer.writer import WriteResult, sync_missing, write_pool
+from service.importer.writer import TenantConflict, WriteResult, sync_missing, tenant_conflicts, write_pool
 
 EXIT_OK, EXIT_INVALID_ROWS, EXIT_BAD_FILE, EXIT_PARTIAL, EXIT_DATABASE = 0, 1, 2, 3, 4
 SHOWN_ISSUES = 25
 TOP_PHRASES = 5
 STALE_AFTER = timedelta(days=365)
 REPORT_COLUMNS = ("Række", "BorgerID", "Kolonne", "Værdi", "Besked", "Type")
+IMPORT_ENDPOINT = "fleksmatch import"
 
 
 @contextmanager
@@ -85,6 +90,10 @@ def _validate_and_write(console: Console, path: Path, table: SourceTable, plan: 
                         jobcenter: str | None, skip_invalid: bool, sync: bool, database_url: str | None) -> int:
     with console.status("Kontrollerer rækkerne …"):
         validation = validate_table(table, plan, layout, default_jobcenter=jobcenter)
+    try:
+        refuse_other_tenants(validation, layout, database_url)
+    except SQLAlchemyError as exc:
+        return _database_refused(console, exc)
     outcome = ImportOutcome(table=table, plan=plan, validation=validation)
     if validation.errors or validation.warnings:
         outcome.report = write_report(path, validation.errors + validation.warnings)
@@ -94,11 +103,12 @@ def _validate_and_write(console: Console, path: Path, table: SourceTable, plan: 
         console.print(f"[bold red]Importen er afvist:[/] {refusal}. Intet er gemt.")
         return EXIT_INVALID_ROWS
     try:
-        _write(outcome, jobcenter=jobcenter, sync=sync, database_url=database_url)
+        _write(outcome, source=path, layout=layout, jobcenter=jobcenter, sync=sync, database_url=database_url)
     except SQLAlchemyError as exc:
-        console.print(f"[bold red]Fejl:[/] databasen afviste importen ({type(exc).__name__}: "
-                      f"{str(exc).splitlines()[0]}). Intet er gemt.")
-        return EXIT_DATABASE
+        return _database_refused(console, exc)
+    except ForeignRowsAppeared as exc:
+        console.print(f"[bold red]Importen er afvist:[/] {exc} Intet er gemt.")
+        return EXIT_INVALID_ROWS
     _print_issues(console, validation, outcome.report)
     print_summary(console, outcome)
     return EXIT_PARTIAL if validation.errors else EXIT_OK
@@ -127,14 +137,50 @@ def _refusal(validation: Validation, *, skip_invalid: bool, sync: bool) -> str |
     return None
 
 
-def _write(outcome: ImportOutcome, *, jobcenter: str | None, sync: bool, database_url: str | None) -> None:
+def _database_refused(console: Console, exc: SQLAlchemyError) -> int:
+    console.print(f"[bold red]Fejl:[/] databasen afviste importen ({type(exc).__name__}: "
+                  f"{str(exc).splitlines()[0]}). Intet er gemt.")
+    return EXIT_DATABASE
+
+
+class ForeignRowsAppeared(RuntimeError):
+    """Between the check and the write, a citizen of the file was stored in another jobcentre."""
+
+
+def _tenant_issue(conflict: TenantConflict, layout: Mapping) -> RowIssue:
+    row = conflict.row
+    return RowIssue(row.row, row.candidate.id, layout.column("citizen_id"), row.candidate.id, (
+        f"borgeren hører til jobcenter {conflict.stored_jobcenter}, ikke {row.candidate.jobcenter}; en import "
+        "kan ikke flytte eller ændre borgere i et andet jobcenter"))
+
+
+def refuse_other_tenants(validation: Validation, layout: Mapping, database_url: str | None) -> None:
+    """Rows whose BorgerID is stored under another jobcentre become invalid rows (a Danish row error):
+    the usual all-or-nothing rule (or --skip-invalid) then applies to them."""
     from models.db import make_engine, session_factory, session_scope, upgrade_database
 
     upgrade_database(database_url)
     engine = make_engine(database_url)
     try:
+        with session_scope(session_factory(engine)) as session:
+            conflicts = tenant_conflicts(session, validation.valid)
+    finally:
+        engine.dispose()
+    for conflict in conflicts:
+        validation.refuse(conflict.row, _tenant_issue(conflict, layout))
+    validation.errors.sort(key=lambda issue: issue.row)
+
+
+def _write(outcome: ImportOutcome, *, source: Path, layout: Mapping, jobcenter: str | None, sync: bool,
+           database_url: str | None) -> None:
+    from models.db import make_engine, session_factory, session_scope
+
+    engine = make_engine(database_url)
+    try:
         validation = outcome.validation
         with session_scope(session_factory(engine)) as session:
+            if tenant_conflicts(session, validation.valid):
+                raise ForeignRowsAppeared("en borger i filen blev gemt i et andet jobcenter under importen.")
             outcome.written = write_pool(session, validation.valid, columns=outcome.plan.index)
             if sync:
                 keep = {row.candidate.id for row in validation.valid} | set(validation.invalid_ids)
@@ -142,9 +188,30 @@ def _write(outcome: ImportOutcome, *, jobcenter: str | None, sync: bool, databas
                 centres |= {name for name in validation.invalid_ids.values() if name}
                 if jobcenter and jobcenter.strip():
                     centres.add(jobcenter.strip())
-                outcome.deactivated = sync_missing(session, centres, keep)
+                deactivated = sync_missing(session, centres, keep)
+                outcome.deactivated = {name: len(ids) for name, ids in deactivated.items()}
+            else:
+                deactivated = {}
+            audit_import(session, source, outcome.written, deactivated)
     finally:
         engine.dispose()
+
+
+def audit_import(session, source: Path, written: WriteResult, deactivated: dict[str, list[str]]) -> None:
+    """One audit row per citizen the import created, changed or deactivated, in the import's transaction.
+    The actor names the file; the role is `system` (no request, an operator's command)."""
+    principal = Principal(actor=f"import:{source.name}"[:100], role=SYSTEM_ROLE, jobcenters=frozenset())
+    detail = f"import af {source.name}"[:200]
+    groups = [("create", written.created_ids), ("update", written.changed_ids)]
+    for action, pairs in groups:
+        for centre in sorted({name for _, name in pairs}):
+            ids = [citizen_id for citizen_id, name in pairs if name == centre]
+            for chunk in chunked(ids):
+                audit_many(session, principal, action, IMPORT_ENDPOINT, chunk, jobcenter=centre, detail=detail)
+    for centre, ids in sorted(deactivated.items()):
+        for chunk in chunked(ids):
+            audit_many(session, principal, "update", IMPORT_ENDPOINT, chunk, jobcenter=centre,
+                       detail=f"{detail}: markeret inaktiv (--sync)"[:200])
 
 
 # ---- the error report --------------------------------------------------------------------------------------
@@ -163,8 +230,8 @@ def write_report(source: Path, issues: list[RowIssue]) -> Path | None:
                 writer = csv.writer(handle, delimiter=";")
                 writer.writerow(REPORT_COLUMNS)
                 for issue in issues:
-                    writer.writerow((issue.row, issue.citizen_id, issue.column, issue.value, issue.message,
-                                     issue.severity))
+                    writer.writerow(safe_row((issue.row, issue.citizen_id, issue.column, issue.value, issue.message,
+                                              issue.severity)))
             return target
         except OSError:
             continue

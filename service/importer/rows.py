@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from matcher.restriction_text import parse_restrictions
 from models.danish import fold
+from models.diagnosis import diagnosis_warning
 from models.errors import danish_errors
 from models.schemas import MAX_WEEKLY_HOURS, Candidate, Location
 from models.taxonomy import location_for_postcode
@@ -109,6 +110,14 @@ class Validation:
     invalid_per_jobcenter: Counter = field(default_factory=Counter)
     unknown_postcodes: Counter = field(default_factory=Counter)
     unresolved_phrases: Counter = field(default_factory=Counter)
+
+    def refuse(self, row: ValidRow, issue: RowIssue) -> None:
+        """Turn a row that passed validation into an invalid one (a check against the database failed)."""
+        self.valid.remove(row)
+        self.errors.append(issue)
+        self.invalid_rows += 1
+        self.invalid_per_jobcenter[row.candidate.jobcenter or "(uden jobcenter)"] += 1
+        self.invalid_ids.setdefault(row.candidate.id, row.candidate.jobcenter)
 
 
 # ---- cell parsers -----------------------------------------------------------------------------------------
@@ -372,6 +381,8 @@ class RowValidator:
         for phrase in fields["restrictions"].unresolved:
             row.warn("restrictions", f"skånehensynet '{phrase}' kunne ikke tolkes; gemt som note til konsulenten",
                      phrase)
+            if warning := diagnosis_warning(f"skånehensynet '{phrase}'", phrase):
+                row.warn("restrictions", warning, phrase)
         if fields["postcode"] is not None:
             fields["location"] = self.locate(fields["postcode"])
             if fields["location"] is None:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from models import orm
 from models.orm import utcnow
 from models.search_terms import terms_text
-from models.store import get_or_create_jobcenter, mark_missing_citizens_inactive
+from models.store import get_or_create_jobcenter, mark_missing_citizens_inactive, missing_active_citizen_ids
 from service.importer.rows import ValidRow
 
 CHUNK = 1000  # ids per IN (...) query: under every backend's bound-parameter limit
@@ -55,6 +55,31 @@ class WriteResult:
     changed: int = 0
     unchanged: int = 0
     per_jobcenter: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # (citizen id, jobcentre) of every citizen written, for the audit log.
+    created_ids: list[tuple[str, str]] = field(default_factory=list)
+    changed_ids: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TenantConflict:
+    """A row whose BorgerID is stored in another jobcentre than the row's: an import never moves or
+    overwrites a citizen of another jobcentre."""
+
+    row: ValidRow
+    stored_jobcenter: str
+
+
+def tenant_conflicts(session: Session, rows: list[ValidRow]) -> list[TenantConflict]:
+    """The rows whose citizen is stored under another jobcentre than the one the row imports into."""
+    citizens, centres = orm.Citizen.__table__, orm.Jobcenter.__table__
+    stored: dict[str, str] = {}
+    ids = [row.candidate.id for row in rows]
+    for chunk in _chunks(ids):
+        query = (select(citizens.c.id, centres.c.name).join(centres, citizens.c.jobcenter_id == centres.c.id)
+                 .where(citizens.c.id.in_(chunk)))
+        stored.update(session.execute(query).all())
+    return [TenantConflict(row, stored[row.candidate.id]) for row in rows
+            if row.candidate.id in stored and stored[row.candidate.id] != row.candidate.jobcenter]
 
 
 def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -147,6 +172,7 @@ def write_pool(session: Session, rows: list[ValidRow], *, columns: Iterable[str]
             inserts.append(_new_citizen(row, values, now))
             status_changes.append(_status_change(citizen_id, values["status"], min(row.ly_since or today, today), now))
             new_restrictions.extend(_restriction_rows(citizen_id, wanted))
+            result.created_ids.append((citizen_id, jobcenter))
             result.new += 1
             result.per_jobcenter[jobcenter]["new"] += 1
             continue
@@ -162,6 +188,7 @@ def write_pool(session: Session, rows: list[ValidRow], *, columns: Iterable[str]
         if restrictions_changed:
             replaced.append(citizen_id)
             new_restrictions.extend(_restriction_rows(citizen_id, wanted))
+        result.changed_ids.append((citizen_id, jobcenter))
         result.changed += 1
         result.per_jobcenter[jobcenter]["changed"] += 1
     _execute(session, inserts, updates, replaced, new_restrictions, attributes)
@@ -192,9 +219,14 @@ def _execute(session: Session, inserts: list[dict[str, Any]], updates: list[dict
         session.execute(restrictions.insert(), chunk)
 
 
-def sync_missing(session: Session, jobcenters: Iterable[str], keep_ids: set[str]) -> dict[str, int]:
-    """--sync: deactivate (never delete) the active citizens of these jobcentres that the file lacks."""
-    return {name: mark_missing_citizens_inactive(session, name, keep_ids) for name in sorted(set(jobcenters))}
+def sync_missing(session: Session, jobcenters: Iterable[str], keep_ids: set[str]) -> dict[str, list[str]]:
+    """--sync: deactivate (never delete) the active citizens of these jobcentres that the file lacks.
+    Returns the deactivated ids per jobcentre."""
+    deactivated = {}
+    for name in sorted(set(jobcenters)):
+        deactivated[name] = missing_active_citizen_ids(session, name, keep_ids)
+        mark_missing_citizens_inactive(session, name, keep_ids)
+    return deactivated
 
 
-__all__ = ["OWNED_ATTRIBUTES", "WriteResult", "sync_missing", "write_pool"]
+__all__ = ["OWNED_ATTRIBUTES", "TenantConflict", "WriteResult", "sync_missing", "tenant_conflicts", "write_pool"]

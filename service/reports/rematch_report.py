@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models.danish import LOCAL_ZONE_LABEL, local_time
+from service.core.spreadsheet import safe_row
 
 if TYPE_CHECKING:
     from service.core.rematch import PositionOutcome, RematchSummary
@@ -182,7 +183,7 @@ def write_csv(summary: RematchSummary, path: Path, outcomes: Mapping[str, str] |
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(POSITION_COLUMNS)
         for outcome in summary.outcomes:
-            writer.writerow(position_row(outcome, outcomes))
+            writer.writerow(safe_row(position_row(outcome, outcomes)))
 
 
 def write_rematch_report(summary: RematchSummary, xlsx_path: Path,

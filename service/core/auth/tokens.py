@@ -11,6 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -50,15 +51,18 @@ def looks_like_token(token: str) -> bool:
 LAST_USED_RESOLUTION = timedelta(minutes=10)
 
 
-def create_api_token(session: Session, *, role: str, jobcenters: list[str], name: str = "") -> tuple[orm.ApiToken, str]:
-    """Store a new token (hash only) and return the row and the plain token, which is shown once."""
+def create_api_token(session: Session, *, role: str, jobcenters: list[str], name: str = "",
+                     expires_at: datetime | None = None) -> tuple[orm.ApiToken, str]:
+    """Store a new token (hash only) and return the row and the plain token, which is shown once.
+    `expires_at` None: the token never expires."""
     jobcenters = sorted({j.strip() for j in jobcenters if j.strip()})
     problem = role_problem(role, jobcenters)
     if problem:
         raise ValueError(problem)
     token = generate_token()
     row = orm.ApiToken(name=name.strip(), token_hash=hash_token(token), role=role,
-                       jobcenters=[] if role == "admin" else jobcenters, created_at=orm.utcnow())
+                       jobcenters=[] if role == "admin" else jobcenters, created_at=orm.utcnow(),
+                       expires_at=expires_at)
     session.add(row)
     session.flush()
     return row, token
@@ -74,9 +78,14 @@ def find_token(session: Session, token: str) -> orm.ApiToken | None:
     if not looks_like_token(token):
         return None
     row = session.scalars(select(orm.ApiToken).where(orm.ApiToken.token_hash == hash_token(token))).one_or_none()
-    if row is None or row.revoked or not verify_token(token, row.token_hash):
+    if row is None or not usable(row) or not verify_token(token, row.token_hash):
         return None
     return row
+
+
+def usable(row: orm.ApiToken | Any) -> bool:
+    """Neither revoked nor expired."""
+    return not row.revoked and (row.expires_at is None or row.expires_at > orm.utcnow())
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ class TokenGrant:
 
 # Built once: every API request runs it, and only its parameter changes.
 _GRANT_QUERY = (select(orm.ApiToken.id, orm.ApiToken.name, orm.ApiToken.role, orm.ApiToken.jobcenters,
-                       orm.ApiToken.last_used_at, orm.ApiToken.revoked, orm.ApiToken.token_hash)
+                       orm.ApiToken.last_used_at, orm.ApiToken.revoked, orm.ApiToken.token_hash,
+                       orm.ApiToken.expires_at)
                 .where(orm.ApiToken.token_hash == bindparam("token_hash")))
 
 
@@ -100,7 +110,7 @@ def find_grant(session: Session, token: str) -> TokenGrant | None:
     if not looks_like_token(token):
         return None
     row = session.connection().execute(_GRANT_QUERY, {"token_hash": hash_token(token)}).one_or_none()
-    if row is None or row.revoked or not verify_token(token, row.token_hash):
+    if row is None or not usable(row) or not verify_token(token, row.token_hash):
         return None
     return TokenGrant(token_id=row.id, principal=token_principal(row), last_used_at=row.last_used_at)
 
@@ -114,6 +124,20 @@ def needs_touch(row: orm.ApiToken | TokenGrant) -> bool:
     return row.last_used_at is None or orm.utcnow() - row.last_used_at > LAST_USED_RESOLUTION
 
 
+def list_tokens(session: Session) -> list[orm.ApiToken]:
+    """Every token, newest first (hashes only; the tokens themselves were shown once)."""
+    return list(session.scalars(select(orm.ApiToken).order_by(orm.ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, token_id: int) -> orm.ApiToken | None:
+    """Revoke a token from the next request on, in every process. None when there is no such token."""
+    row = session.get(orm.ApiToken, token_id)
+    if row is not None:
+        row.revoked = True
+        session.flush()
+    return row
+
+
 def touch_token(session: Session, token_id: int) -> None:
     """Record use of a token. Run in its own short transaction: the request's own transaction stays
     read-only until it means to write."""
@@ -121,5 +145,5 @@ def touch_token(session: Session, token_id: int) -> None:
 
 
 __all__ = ["TOKEN_PREFIX", "TokenGrant", "create_api_token", "find_grant", "find_token", "generate_token",
-           "hash_token", "looks_like_token", "needs_touch", "principal_for_token", "token_principal", "touch_token",
-           "verify_token"]
+           "hash_token", "list_tokens", "looks_like_token", "needs_touch", "principal_for_token", "revoke_token",
+           "token_principal", "touch_token", "usable", "verify_token"]

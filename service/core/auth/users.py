@@ -9,6 +9,7 @@ from models import orm
 from models.schemas import blank_to_none, check_email, check_phone
 from service.core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from service.core.auth.principal import Principal, role_problem
+from service.core.auth.web_sessions import end_user_sessions
 
 USERNAME_MAX = 100
 FULL_NAME_MAX = 200
@@ -61,6 +62,40 @@ def authenticate(session: Session, username: str, password: str) -> orm.User | N
     return user
 
 
+def find_user(session: Session, username: str) -> orm.User | None:
+    return session.scalars(select(orm.User).where(orm.User.username == username.strip())).first()
+
+
+def list_users(session: Session) -> list[orm.User]:
+    return list(session.scalars(select(orm.User).order_by(orm.User.username)))
+
+
+def disable_user(session: Session, username: str) -> orm.User:
+    """Deactivate a user and end their sessions at once. ValueError (Danish) for an unknown user."""
+    user = find_user(session, username)
+    if user is None:
+        raise ValueError(f"brugeren '{username}' findes ikke")
+    user.active = False
+    end_user_sessions(session, user.id)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, username: str, password: str) -> orm.User:
+    """A new password (checked like at creation); every session of the user ends."""
+    user = find_user(session, username)
+    if user is None:
+        raise ValueError(f"brugeren '{username}' findes ikke")
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    user.password_hash = hash_password(password)
+    end_user_sessions(session, user.id)
+    session.flush()
+    return user
+
+
 _DUMMY_HASH = hash_password("fleksmatch-dummy-password")
 
-__all__ = ["authenticate", "create_user", "display_name", "user_principal"]
+__all__ = ["authenticate", "create_user", "disable_user", "display_name", "find_user", "list_users", "set_password",
+           "user_principal"]

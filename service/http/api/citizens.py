@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from matcher.supply import rank_positions
 from models import orm, placements, store
+from models.diagnosis import diagnosis_warning
+from models.errors import ID_PATTERN
 from models.schemas import Candidate
 from service.http.api.common import endpoint_of, invalid, same_id, value_problem
 from service.http.api.employments import employment_out
@@ -22,12 +24,13 @@ from service.core.audit import audit, audit_read
 from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedCitizen, authenticate, load_citizen_ref, not_found, write_target,
 )
+from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Borgere"])
 # Sent by the case system beside the matching contract's fields; left out, they keep what is stored.
 LIFECYCLE_FIELDS = {"ly_since", "seeks_more_hours"}
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S",
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN,
                            description="Borgerens id fra sagssystemet")]
 
 
@@ -39,12 +42,22 @@ def citizen_out(session: Session, citizen: orm.Citizen) -> CitizenOut:
         **(candidate.model_dump() | {"status": facts.status}), postcode=citizen.postcode, active=citizen.active,
         updated_at=citizen.updated_at, ly_since=citizen.ly_since, seeks_more_hours=citizen.seeks_more_hours,
         available_hours=facts.available_hours, employments=[employment_out(e, today) for e in facts.employments],
-        status_history=[StatusSpanOut(status=s.status, from_=s.start, to=s.end) for s in facts.history])
+        status_history=[StatusSpanOut(status=s.status, from_=s.start, to=s.end) for s in facts.history],
+        warnings=free_text_warnings(candidate))
+
+
+def free_text_warnings(candidate: Candidate) -> list[str]:
+    """Warnings for the free text a consultant or case system typed: it must not hold diagnoses."""
+    texts = [("cv_text", candidate.cv_text), ("competences", ", ".join(candidate.competences)),
+             ("wishes", ", ".join(candidate.wishes))]
+    texts += [(f"attributes.{key}", value) for key, value in candidate.attributes.items() if isinstance(value, str)]
+    return [warning for label, text in texts if (warning := diagnosis_warning(label, text))]
 
 
 @router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
             responses={201: {"model": CitizenOut, "description": "Borgeren er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_citizen(id: IdPath, request: Request, response: Response, session: DbSession, principal: CurrentPrincipal,
                 body: Annotated[CitizenIn, Body(openapi_examples={"borger": {
                     "summary": "Borger med to centrale skånehensyn", "value": CITIZEN_EXAMPLE}})]) -> CitizenOut:

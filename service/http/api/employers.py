@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
+from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Employer, EmployerDetails, Location
 from service.http.api.common import same_id
 from service.http.api.schemas import EMPLOYER_EXAMPLE, EmployerIn, EmployerOut
 from service.http.deps import CurrentPrincipal, DbSession, write_target
+from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Virksomhedens id")]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Virksomhedens id")]
 
 
 def employer_out(row: orm.Employer) -> EmployerOut:
@@ -28,7 +30,8 @@ def employer_out(row: orm.Employer) -> EmployerOut:
 
 @router.put("/employers/{id}", response_model=EmployerOut, summary="Opret eller opdatér en virksomhed",
             responses={201: {"model": EmployerOut, "description": "Virksomheden er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_employer(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[EmployerIn, Body(openapi_examples={"bageri": {
                      "summary": "Lille privat virksomhed", "value": EMPLOYER_EXAMPLE}})]) -> EmployerOut:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from models import orm, placements, store
+from models.errors import ID_PATTERN
 from models.schemas import MatchOptions, Position
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
 from service.core.pool_cache import position_version_key
@@ -20,10 +21,11 @@ from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version,
     load_scoped, not_found, reads_before_writing, write_target,
 )
+from service.http.retry import retry_races
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
-IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"\S", description="Stillingens id")]
+IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Stillingens id")]
 
 
 def position_out(session: Session, row: orm.Position) -> PositionOut:
@@ -36,7 +38,8 @@ def position_out(session: Session, row: orm.Position) -> PositionOut:
 
 @router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
             responses={201: {"model": PositionOut, "description": "Stillingen er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 413, 422, 500)})
+                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+@retry_races
 def put_position(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[PositionIn, Body(openapi_examples={"rengøring": {
                      "summary": "Rengøring og kantine hos et bageri", "value": POSITION_EXAMPLE}})]) -> PositionOut:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from models import vocabulary
 from models.schemas import (
@@ -114,6 +114,9 @@ class CitizenOut(Candidate):
     available_hours: int = Field(description="capacity_hours minus timerne i aktive ansættelser")
     employments: list[EmploymentOut]
     status_history: list[StatusSpanOut]
+    warnings: list[str] = Field(default_factory=list, description=(
+        "Danske advarsler, fx når fritekst ligner en diagnose (ICD-10-kode eller diagnoseord). Borgeren er "
+        "gemt; ret teksten til funktionelle skånehensyn."))
 
 
 # ---- employers and positions --------------------------------------------------------------------------
@@ -130,7 +133,7 @@ class EmployerIn(EmployerDetails):
     name: str = Field(min_length=1, max_length=200, description="Virksomhedens navn")
     size: EmployerSize = "small"
     sector: Sector = "private"
-    has_fleksjob_experience: bool = False
+    has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50, description="Højst så mange fleksjobbere")
     jobcenter: str | None = Field(default=None, min_length=1, max_length=100)
     postcode: str | None = Postcode

@@ -48,6 +48,7 @@ def setup(app: FastAPI, settings: Settings) -> None:
     if getattr(app.state, "web_installed", False):
         return
     secret_key = settings.secret_key.get_secret_value() if settings.secret_key else random_secret_key()
+    app.state.web_secret_key = secret_key  # also keys the udpluk's candidate references
     app.add_middleware(SessionMiddleware, secret_key=secret_key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="web_static")

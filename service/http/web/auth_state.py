@@ -9,6 +9,8 @@ from starlette.responses import RedirectResponse
 
 USER_KEY = "user"
 LOGIN_AT_KEY = "login_at"
+# The secret of the server-side session (service.core.auth.web_sessions): what makes the cookie a login.
+SESSION_SECRET_KEY = "sid"
 # A working day on a shared PC; after that the consultant logs in again. The cookie is re-signed whenever
 # the session changes, so the login time in the session enforces the limit from the login on.
 SESSION_MAX_AGE = 8 * 60 * 60

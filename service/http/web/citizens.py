@@ -18,7 +18,7 @@ from models import orm, store
 from models.catalogue import load_catalogue
 from models.danish import counted
 from models.schemas import Candidate
-from service.core.audit import audit
+from service.core.audit import audit, audit_many
 from service.core.matching import rank_for_citizen
 from service.core.pool import OpenSide
 from service.http.deps import get_session as db_session
@@ -65,9 +65,9 @@ def citizen_list(request: Request, principal: Principal = Depends(web_principal)
     citizens = list(session.scalars(query.limit(LIST_LIMIT)).unique())
     total = len(citizens) if len(citizens) < LIST_LIMIT else count_of(session, query)
     for jobcenter in sorted({c.jobcenter.name for c in citizens}):
-        shown = sum(c.jobcenter.name == jobcenter for c in citizens)
-        audit(session, principal, "list", "GET /borgere", jobcenter=jobcenter,
-              detail=f"{counted(shown, 'borger', 'borgere')} vist")
+        shown = [c.id for c in citizens if c.jobcenter.name == jobcenter]
+        audit_many(session, principal, "list", "GET /borgere", shown, jobcenter=jobcenter,
+                   detail=f"{counted(len(shown), 'borger', 'borgere')} vist")
     session.commit()
     jobcenters = sorted(principal.jobcenters) if not principal.is_admin else sorted(
         session.scalars(select(orm.Jobcenter.name)))
@@ -98,7 +98,7 @@ def proposal_history(session: Session, principal: Principal, citizen_id: str) ->
         .join(orm.MatchRun, orm.Proposal.match_run_id == orm.MatchRun.id)
         .join(orm.Position, orm.Proposal.position_id == orm.Position.id)
         .where(cast(orm.Proposal.people, String).like(f'%"{citizen_id}"%'),
-               orm.Position.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
+               orm.MatchRun.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
         .order_by(orm.MatchRun.created_at.desc(), orm.Proposal.rank)).unique()
     out = []
     for proposal, run, position in rows:

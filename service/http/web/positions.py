@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from models import orm, placements, store
 from models.danish import counted
+from models.diagnosis import diagnosis_warning
 from models.placements import LifecycleError, OutcomeRequest
 from models.vocabulary import ContractType, PositionStatus, ProposalStatus, RejectedBy
 from service.core import lifecycle
@@ -31,6 +32,7 @@ from service.http.web.employers import place_warning
 from service.http.web.position_employer import employer_options, resolve_workplace
 from service.http.web.position_page import detail_additions
 from service.http.web.templating import OUTCOME_LABELS, STATUS_LABELS, render
+from service.http.web.udpluk import reference_code, reference_key
 from service.http.web.views import match_view
 
 router = APIRouter(route_class=WebRoute)
@@ -86,7 +88,9 @@ def _current_runs(session: Session, position_ids: list[str]) -> dict[str, dict]:
         return {}
     out: dict[str, dict] = {}
     rows = session.execute(select(orm.MatchRun.position_id, orm.MatchRun.created_at, orm.MatchRun.id)
-                           .where(orm.MatchRun.position_id.in_(position_ids), orm.MatchRun.current.is_(True)))
+                           .join(orm.Position, orm.Position.id == orm.MatchRun.position_id)
+                           .where(orm.MatchRun.position_id.in_(position_ids), orm.MatchRun.current.is_(True),
+                                  orm.MatchRun.jobcenter_id == orm.Position.jobcenter_id))
     for position_id, created_at, run_id in rows:
         best = session.execute(select(func.max(orm.Proposal.hours_covered), func.max(orm.Proposal.hours_requested))
                                .where(orm.Proposal.match_run_id == run_id)).one()
@@ -143,7 +147,9 @@ async def position_create(request: Request, principal: Principal = Depends(web_p
                           session: Session = Depends(db_session)) -> Response:
     data = await request.form()
     form = forms.form_from_post(data)
-    form.position_id = ""  # a new stilling always gets a fresh id: a posted id must not overwrite another
+    # A new stilling and its employer always get fresh ids: a posted id must not overwrite another, nor
+    # tell whether it exists in another jobcentre.
+    form.position_id = form.employer_id = ""
     return _save(request, form, data.get("action"), editing=False, principal=principal, session=session)
 
 
@@ -188,10 +194,12 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
     form.errors = {**errors_before, **form.errors}
     if position is None or form.errors:
         return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
-    if workplace.new_employer is not None and session.get(orm.Employer, position.employer.id) is not None:
-        form.errors["employer_name"] = "Virksomheds-id'et findes allerede; prøv at gemme igen."
-        return _form_page(request, form, editing=editing, principal=principal, session=session, status_code=422)
+    while not editing and session.get(orm.Position, position.id) is not None:  # a random id taken: draw again
+        position = position.model_copy(update={"id": forms.new_position_id()})
     if workplace.new_employer is not None:
+        while session.get(orm.Employer, position.employer.id) is not None:
+            position = position.model_copy(update={"employer": position.employer.model_copy(
+                update={"id": forms.new_employer_id()})})
         employer = store.upsert_employer(session, position.employer, jobcenter, details=workplace.new_employer)
         new_place = workplace.new_employer_place
         store.set_place(employer, postcode=new_place.postcode if new_place else None,
@@ -218,11 +226,16 @@ def _detail_page(request: Request, row: orm.Position, principal: Principal, sess
     if run is not None:
         ids = {r["candidate_id"] for r in run.response.get("ranking", [])}
         ids |= {p["candidate_id"] for prop in run.response.get("proposals", []) for p in prop["people"]}
+        # "Hvorfor ikke" shows the excluded citizens' restriction-based reasons: their data is read too.
+        ids |= {e["candidate_id"] for e in run.response.get("excluded", [])}
         citizens = citizens_by_id(session, principal, ids, endpoint=f"GET /stillinger/{row.id}")
         view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
+    key = reference_key(request)
+    refs = {c.candidate_id: reference_code(key, row.id, c.candidate_id) for c in view.ranking} if view else {}
     context = {
         "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
         "rejected_by": RejectedBy.labels(), "contracts": ContractType.labels(), "today": date.today().isoformat(),
+        "udpluk_refs": refs,
         "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
         **detail_additions(request, session, principal, run, view, position, citizens),
     }
@@ -279,6 +292,8 @@ async def proposal_outcome(request: Request, proposal_id: str, principal: Princi
     session.commit()
     who = f" for {candidate_id}" if candidate_id else ""
     flash(request, "ok", f"Udfald registreret{who}: {OUTCOME_LABELS[outcome_request.outcome]}.")
+    if warning := diagnosis_warning("Begrundelsen", outcome_request.reason or ""):
+        flash(request, "error", warning)
     url = request.url_for("web_position", position_id=row.id)
     return RedirectResponse(f"{url}#forslag-{proposal.id}", status_code=303)
 

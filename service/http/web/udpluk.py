@@ -7,7 +7,10 @@ hold health details), no restriction whose demand none of the tasks makes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -37,6 +40,19 @@ class RelevantRestriction:
     text: str
 
 
+def reference_code(key: str, position_id: str, candidate_id: str) -> str:
+    """What the employer gets instead of the citizen's id: a code that means nothing outside the jobcentre
+    (an HMAC under the server's secret key of the stilling and the citizen), the same every time, shown to
+    the consultant beside the candidate on the stilling page, so a call back can be answered."""
+    digest = hmac.new(key.encode("utf-8"), f"{position_id}\x1f{candidate_id}".encode("utf-8"), hashlib.sha256)
+    code = base64.b32encode(digest.digest()[:5]).decode("ascii")
+    return f"{code[:4]}-{code[4:]}"
+
+
+def reference_key(request: Request) -> str:
+    return request.app.state.web_secret_key
+
+
 @dataclass(frozen=True)
 class UdplukCandidate:
     reference: str
@@ -50,6 +66,7 @@ class UdplukCandidate:
     competences: tuple[str, ...]
     restrictions: tuple[RelevantRestriction, ...]
     licence_note: str | None
+    reference_code: str = ""
 
 
 def relevant_restrictions(candidate: Candidate, position: Position) -> list[RelevantRestriction]:
@@ -129,8 +146,9 @@ def udpluk(request: Request, position_id: str, borger: list[str] = Query(default
     chosen, assignments = _selection(run.response, borger, forslag) if run else ([], {})
     citizens = citizens_by_id(session, principal, chosen, endpoint=f"GET /stillinger/{row.id}/udpluk")
     ranked = {r["candidate_id"]: RankedCandidate.model_validate(r) for r in (run.response.get("ranking", []) if run else [])}
-    cards = [udpluk_candidate(n, store.citizen_to_candidate(citizens[cid]), position, ranked.get(cid),
-                              assignments.get(cid))
+    key = reference_key(request)
+    cards = [replace(udpluk_candidate(n, store.citizen_to_candidate(citizens[cid]), position, ranked.get(cid),
+                                      assignments.get(cid)), reference_code=reference_code(key, row.id, cid))
              for n, cid in enumerate((c for c in chosen if c in citizens), start=1)]
     session.commit()  # the audit entries
     return render(request, "udpluk.html", {"position": position, "cards": cards, "today": date.today().strftime("%d.%m.%Y")})
