@@ -183,6 +183,8 @@ def record_outcome(session: Session, proposal: orm.Proposal, request: OutcomeReq
     """Record one person's outcome with every consequence: the person's and the proposal's status, an
     employment for `hired`, the position's status, follow-ups. Raises LifecycleError."""
     person = person_of(proposal, request.candidate_id)
+    if session.get(orm.Citizen, person.candidate_id) is None:
+        raise LifecycleError(f"Borgeren '{person.candidate_id}' findes ikke længere.", field="candidate_id")
     problem = lifecycle.move_problem(person.status, request.outcome)
     if problem:
         raise LifecycleError(problem, field="outcome", conflict=True)

@@ -406,3 +406,23 @@ def test_another_jobcentres_proposals_employments_and_follow_ups_answer_404(api)
 def test_unknown_lifecycle_ids_answer_404(api, path):
     assert api.client.patch(path, json={"done": True} if "followups" in path else {"end_date": "2026-12-01"},
                             headers=api.as_("a")).status_code == 404
+
+
+def test_a_position_read_with_its_filled_hours_can_be_sent_back_unchanged(api):
+    h = api.as_("a")
+    single = _single(api)
+    _patch(api, single["proposal_id"], _hire(single["people"][0]["candidate_id"], hours=4))
+    read = api.client.get("/api/v1/positions/S-A", headers=h).json()
+    body = {k: read[k] for k in ("title", "tasks", "max_people", "min_hours_per_person", "location")} | {
+        "employer_id": read["employer"]["id"]}
+    back = api.client.put("/api/v1/positions/S-A", json=body, headers=h)
+    assert back.status_code == 200, back.text
+    assert [t["hours_filled"] for t in back.json()["tasks"]] == [t["hours_filled"] for t in read["tasks"]]
+
+
+def test_an_outcome_for_a_deleted_citizen_is_refused_in_danish(api):
+    single = _single(api)
+    person = single["people"][0]["candidate_id"]
+    assert api.client.delete(f"/api/v1/citizens/{person}", headers=api.as_("a")).status_code == 204
+    answer = _patch(api, single["proposal_id"], {"outcome": "contacted", "candidate_id": person})
+    assert answer.status_code == 422 and "findes ikke længere" in answer.json()["detail"]

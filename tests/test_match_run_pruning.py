@@ -4,13 +4,14 @@ with outcomes keep their proposals."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import update
 
-from models import orm, store
+from models import orm, placements, store
 from models.orm import utcnow
-from test_persistence import make_position, make_response
+from models.placements import OutcomeRequest
+from test_persistence import make_candidate, make_position, make_response
 
 
 def _age(session, run_id: str, days: int) -> None:
@@ -25,7 +26,10 @@ def test_old_runs_are_compacted_then_pruned_but_outcomes_stay(session):
     week_old = store.store_match_run(session, "S-1", make_response(proposals=2), source="api", created_by="a")
     fresh = store.store_match_run(session, "S-1", make_response(proposals=2), source="api", created_by="a")
     current = store.store_match_run(session, "S-1", make_response(proposals=2), source="api", created_by="a")
-    store.record_proposal_outcome(session, with_outcome.proposals[0].id, "contacted", actor="a")
+    store.upsert_citizen(session, make_candidate("B-1"))
+    proposal = with_outcome.proposals[0]
+    placements.record_outcome(session, proposal, OutcomeRequest("contacted", proposal.persons[0].candidate_id),
+                              actor="a", today=date.today())
     for run, days in ((ancient, 120), (with_outcome, 120), (week_old, 10), (current, 200)):
         _age(session, run.id, days)
     session.commit()

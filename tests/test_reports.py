@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from models import orm
+from models import orm, placements
 from models.db import make_engine, session_factory, session_scope, upgrade_database
+from models.placements import OutcomeRequest
 from service.cli import app
 from service.demo.loader import load_pool_into_database
 from service.demo.pool_generator import JOBCENTERS, generate_pool
@@ -357,8 +358,8 @@ def test_the_report_of_a_real_rematch_shows_recorded_outcomes(tmp_path):
         with session_scope(factory) as session:
             proposal = session.scalars(select(orm.Proposal).join(orm.MatchRun).where(orm.MatchRun.current.is_(True))
                                        .order_by(orm.Proposal.position_id)).first()
-            from models import store
-            store.record_proposal_outcome(session, proposal.id, "contacted", actor="test")
+            placements.record_outcome(session, proposal, OutcomeRequest("contacted", proposal.persons[0].candidate_id),
+                                      actor="test", today=date.today())
             people = ", ".join(p["candidate_id"] for p in proposal.people)
             outcomes = position_outcomes(session, [o.position_id for o in summary.outcomes])
         assert outcomes[proposal.position_id] == f"Kontaktet: {people}"

@@ -89,6 +89,8 @@ def position_proposals(session: Session, position: orm.Position) -> list[Proposa
     outcome, newest run first, each with its staleness."""
     query = (select(orm.Proposal).join(orm.MatchRun, orm.Proposal.match_run_id == orm.MatchRun.id)
              .where(orm.Proposal.position_id == position.id,
+                    # runs belong to the jobcentre they were made for (a moved position starts afresh)
+                    orm.MatchRun.jobcenter_id == position.jobcenter_id,
                     or_(orm.MatchRun.current.is_(True), orm.Proposal.status != ProposalStatus.open))
              .order_by(orm.MatchRun.created_at.desc(), orm.MatchRun.id, orm.Proposal.rank))
     proposals = list(session.scalars(query))

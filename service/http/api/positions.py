@@ -53,7 +53,7 @@ def put_position(id: IdPath, response: Response, session: DbSession, principal: 
     try:
         position = Position.model_validate({
             "id": id, "title": body.title, "location": body.location, "max_people": body.max_people,
-            "min_hours_per_person": body.min_hours_per_person, "tasks": body.tasks, "jobcenter": jobcenter,
+            "min_hours_per_person": body.min_hours_per_person, "tasks": [t.model_dump(exclude={"hours_filled"}) for t in body.tasks], "jobcenter": jobcenter,
             "employer": store.employer_to_schema(employer)})
     except ValidationError as exc:
         raise invalid(exc) from None

@@ -155,6 +155,13 @@ class EmployerOut(Employer):
     contact_email: str | None = None
 
 
+class TaskIn(Task):
+    """En opgave som sagssystemet sender den. `hours_filled` fra GET accepteres, så en læst stilling kan
+    sendes tilbage uændret; den ignoreres (besatte timer følger af ansættelserne)."""
+
+    hours_filled: int | None = Field(default=None, ge=0, description="Ignoreres: kun til læsning")
+
+
 class PositionIn(BaseModel):
     """En stilling med dens opgaver. Virksomheden angives med `employer_id` og skal være oprettet først
     (PUT /employers/{id}) i samme jobcenter. Opgaverne erstatter de gemte."""
@@ -171,11 +178,11 @@ class PositionIn(BaseModel):
     max_people: int = Field(default=1, ge=1, le=20, description="Højst så mange personer på stillingen")
     min_hours_per_person: int = Field(default=1, ge=1, le=37, description="Mindst så mange timer pr. person")
     status: PositionStatus = Field(default="open", description="`open` (åben), `filled` (besat), `closed` (lukket)")
-    tasks: list[Task] = Field(min_length=1, max_length=30)
+    tasks: list[TaskIn] = Field(min_length=1, max_length=30)
 
     @field_validator("tasks")
     @classmethod
-    def _unique_task_ids(cls, tasks: list[Task]) -> list[Task]:
+    def _unique_task_ids(cls, tasks: list[TaskIn]) -> list[TaskIn]:
         ids = [task.id for task in tasks]
         for task_id in ids:
             if ids.count(task_id) > 1:
@@ -319,6 +326,6 @@ class HealthOut(BaseModel):
 __all__ = [
     "AuditEntryOut", "AuditLogOut", "CitizenIn", "CitizenOut", "CitizenProposalsOut", "EmployerIn", "EmployerOut",
     "HealthOut", "JobAccepted", "JobOut", "MATCH_REQUEST_EXAMPLE", "MATCH_RESPONSE_EXAMPLE",
-    "PositionIn", "PositionMatch", "PositionOut", "RematchIn", "TaskOut",
+    "PositionIn", "PositionMatch", "PositionOut", "RematchIn", "TaskIn", "TaskOut",
     "StoredMatchResponse", "StoredProposal",
 ]
