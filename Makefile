@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 serve: $(STAMP)
 	$(BIN)/fleksmatch serve
