@@ -211,6 +211,7 @@ def test_the_borger_page_shows_the_employment_free_hours_and_status_history(anna
                     ("Til rådighed", "01.03.2025", (start - timedelta(days=1)).strftime("%d.%m.%Y"))]
     assert 'class="badge">I job</span>' in body.split("</div>", 1)[0]   # today's status in the heading
     assert "Ansat" in body.split('id="historik"', 1)[1]               # the citizen's own state in the proposal
+    assert "Borgeren er i job og er ikke til rådighed lige nu." in body
 
 
 def test_ending_an_employment_from_the_borger_page(anna, factory) -> None:
