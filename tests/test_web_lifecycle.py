@@ -413,3 +413,14 @@ def test_another_consultants_calendar_has_only_her_jobcentres_followups(app, ann
         path = re.search(r'readonly value="([^"]+)"', made).group(1).removeprefix("http://testserver")
         feed = TestClient(app).get(path)
         assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text and "B-1" not in feed.text
+
+
+def test_a_rematch_with_nothing_left_says_why_without_asking_to_reopen(anna) -> None:
+    client, token = anna
+    position_id, proposal_id = matched_split(client, token)
+    hire(client, token, proposal_id, "B-1", "5")
+    hire(client, token, proposal_id, "B-2", "4")
+    page = match(client, token, position_id)
+    assert "Stillingen har allerede 2 af højst 2 personer i job eller forløb." in page
+    assert "Sæt status til Åben" not in page
+    assert "Udfald for B-1: <span class=\"badge ok\">Ansat</span>" in page   # the hires are still shown

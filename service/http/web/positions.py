@@ -264,7 +264,9 @@ def position_match(request: Request, position_id: str, principal: Principal = De
     try:
         response = match_position(request, session, principal, row)
     except PositionNotOpen as exc:
-        flash(request, "error", f"{exc} Sæt status til Åben for at finde kandidater.")
+        # Closed or filled: the consultant may reopen it; open with nothing left: the message says why.
+        hint = "" if row.status == PositionStatus.open else " Sæt status til Åben for at finde kandidater."
+        flash(request, "error", f"{exc}{hint}")
         return back
     except MatchConflict as exc:
         flash(request, "error", str(exc))
