@@ -284,6 +284,8 @@ def test_stale_proposals_are_marked_and_a_rematch_keeps_the_hire(anna, factory) 
     article = page.split(f'id="forslag-{proposal_id}"', 1)[1].split("</article>", 1)[0]
     assert "forældet — kør matchning igen" in article and "registrerede udfald bevares" in article
     assert "forældet — kør matchning igen" in client.get("/borgere/B-2").text
+    with session_scope(factory) as session:
+        reads_before = stilling_reads_of(session, "B-1", position_id)
     rematched = match(client, token, position_id)
     assert "1 tidligere forslag med udfald er bevaret." in rematched
     kept = rematched.split(f'id="forslag-{proposal_id}"', 1)[1].split("</article>", 1)[0]
@@ -293,9 +295,17 @@ def test_stale_proposals_are_marked_and_a_rematch_keeps_the_hire(anna, factory) 
     assert "Udfald for B-1" not in current                     # the hired citizen is proposed nowhere else
     with session_scope(factory) as session:
         assert session.scalars(select(orm.Employment)).one().annulled_at is None
+        # B-1 is shown only through the kept proposal now, and that read is audited too.
+        assert stilling_reads_of(session, "B-1", position_id) == reads_before + 1
         people = [p.candidate_id for p in session.scalars(
             select(orm.ProposalPerson).join(orm.Proposal).join(orm.MatchRun).where(orm.MatchRun.current.is_(True)))]
         assert "B-1" not in people
+
+
+def stilling_reads_of(session, citizen_id: str, position_id: str) -> int:
+    return len(session.scalars(select(orm.AuditEntry).where(
+        orm.AuditEntry.citizen_id == citizen_id, orm.AuditEntry.action == "read",
+        orm.AuditEntry.endpoint == f"GET /stillinger/{position_id}")).all())
 
 
 # ---- Overblik -----------------------------------------------------------------------------------------------
