@@ -112,6 +112,37 @@ def test_a_fixed_term_hire_without_end_date_is_refused_and_writes_nothing(anna, 
         assert kinds == ["first_week_call", "fixed_term_expiry"]
 
 
+def task_ids(factory, position_id: str) -> dict[str, str]:
+    with session_scope(factory) as session:
+        return {t.title: t.task_id for t in session.get(orm.Position, position_id).tasks}
+
+
+def test_a_hire_can_say_its_hours_per_task(anna, factory) -> None:
+    client, token = anna
+    position_id, proposal_id = matched_split(client, token)
+    ids = task_ids(factory, position_id)
+    cleaning, canteen = f"task_hours-{ids['Rengøring af kontorer']}", f"task_hours-{ids['Kantine']}"
+    block = person_block(client.get(f"/stillinger/{position_id}").text, proposal_id, "B-1")
+    assert f'name="{cleaning}"' in block and f'name="{canteen}"' in block and "6 ledige timer" in block
+    before = lifecycle_rows(factory)
+    for fields, message in (
+            ({"hours": "5", cleaning: "3", canteen: "1"}, "Timerne på opgaverne giver 4 timer, men der er angivet 5 timer i alt."),
+            ({"hours": "", canteen: "5"}, "«Kantine» har 4 ledige timer; 5 timer er for mange."),
+            ({"hours": "", cleaning: "to"}, "Timerne på opgaverne skal være hele tal.")):
+        hours = fields.pop("hours")
+        refused = hire(client, token, proposal_id, hours=hours, **fields)
+        assert refused.status_code == 422 and message in person_block(refused.text, proposal_id, "B-1"), fields
+    assert lifecycle_rows(factory) == before
+    hired = hire(client, token, proposal_id, hours="", **{cleaning: "3", canteen: "2"})
+    assert "Udfald registreret for B-1: Ansat." in hired.text
+    with session_scope(factory) as session:
+        employment = session.scalars(select(orm.Employment)).one()
+        assert employment.hours_per_week == 5
+        assert {t.task_id: t.hours for t in employment.tasks} == {ids["Rengøring af kontorer"]: 3, ids["Kantine"]: 2}
+    kantine = hired.text.split("<strong>Kantine</strong>", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'<td class="num">(\d+)', kantine) == ["4", "2", "2"]
+
+
 def test_bad_fields_get_danish_messages_and_write_nothing(anna, factory) -> None:
     client, token = anna
     position_id, proposal_id = matched_split(client, token)

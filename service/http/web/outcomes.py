@@ -42,8 +42,13 @@ FORM_FIELDS = ("candidate_id", "date", "end_date", "reason", "rejected_by", "hou
                "undo_reason")
 
 
+TASK_HOURS_PREFIX = "task_hours-"  # the hire form's optional hours per task: task_hours-<task id>
+
+
 def _typed(data) -> dict[str, str]:
-    return {name: str(data.get(name) or "").strip() for name in FORM_FIELDS}
+    typed = {name: str(data.get(name) or "").strip() for name in FORM_FIELDS}
+    typed.update({name: str(data.get(name) or "").strip() for name in data.keys() if name.startswith(TASK_HOURS_PREFIX)})
+    return typed
 
 
 def _back(request: Request, position_id: str, proposal_id: str) -> RedirectResponse:
@@ -117,7 +122,9 @@ def outcome_from_form(text: dict[str, str]) -> OutcomeRequest:
         raise LifecycleError(REJECTED_BY_REQUIRED, field="rejected_by")
     if hired and contract not in ContractType.codes():
         raise LifecycleError(CONTRACT_REQUIRED, field="contract")
-    if hired and not text["hours_per_week"]:
+    task_hours = _task_hours(text) if hired else None
+    total = text["hours_per_week"] or (str(sum(h for _, h in task_hours)) if task_hours else "")
+    if hired and not total:
         raise LifecycleError("Skriv hvor mange timer om ugen borgeren er ansat.", field="hours_per_week")
     fixed_term = hired and contract == ContractType.fixed_term
     if fixed_term and not text["end_date"]:
@@ -126,7 +133,19 @@ def outcome_from_form(text: dict[str, str]) -> OutcomeRequest:
         outcome=outcome, candidate_id=text["candidate_id"] or None, date=_day(text["date"], "date"),
         end_date=_day(text["end_date"], "end_date") if outcome == ProposalStatus.praktik or fixed_term else None,
         reason=text["reason"] or None, rejected_by=rejected_by if rejected else None,
-        hours_per_week=_whole(text["hours_per_week"]) if hired else None, contract=contract if hired else None)
+        hours_per_week=_whole(total) if hired else None, contract=contract if hired else None, task_hours=task_hours)
+
+
+def _task_hours(text: dict[str, str]) -> tuple[tuple[str, int], ...] | None:
+    """The hire's hours per task when the consultant filled any of them in (an empty field is 0 hours), else
+    None: the hours then fall on the proposed tasks first."""
+    given = {name[len(TASK_HOURS_PREFIX):]: value for name, value in text.items()
+             if name.startswith(TASK_HOURS_PREFIX)}
+    if not any(given.values()):
+        return None
+    if not all(value.isdigit() for value in given.values() if value):
+        raise LifecycleError("Timerne på opgaverne skal være hele tal.", field="task_hours")
+    return tuple((task_id, int(value or 0)) for task_id, value in sorted(given.items()))
 
 
 def _day(text: str, field: str) -> date | None:
