@@ -33,6 +33,10 @@ def log_in_to_overblik(page, username: str) -> None:
     page.wait_for_url(re.compile(r"/overblik$"))
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)"""
+
+
 def proposed_people(page) -> list[str]:
     """Who the current run proposes (the proposals kept from earlier runs are headed "Tidligere forslag")."""
     current = page.locator("article.proposal").filter(has_not_text="Tidligere forslag")
@@ -64,6 +68,7 @@ def test_hire_one_of_a_split_then_rematch_keeps_it_and_overblik_has_the_call(ser
     assert split.locator("details.person-outcome", has_text="Udfald for B-1").locator(".badge").inner_text() == "Ansat"
     assert split.locator("details.person-outcome", has_text="Udfald for B-2").locator(".badge").inner_text() == \
         "Ikke behandlet"                                   # the other person of the split keeps her own state
+    assert page.evaluate(UNLABELLED) == []                 # every field of every outcome form has a label
     cleaning = page.locator("#opgaver ~ table tr", has_text="Rengøring af kontorer")
     assert cleaning.locator("td.num").all_inner_texts() == ["6", "5", "1"]   # hours, filled, unfilled
     shot(page, "41-stilling-ansat")
@@ -77,6 +82,7 @@ def test_hire_one_of_a_split_then_rematch_keeps_it_and_overblik_has_the_call(ser
     assert job.first.locator("td.num").inner_text() == "5"
     assert page.locator("#ledige-timer").inner_text().startswith("0 timer pr. uge")
     assert page.locator("#statushistorik ~ table tbody tr").first.inner_text().startswith("I job")
+    assert page.evaluate(UNLABELLED) == []
     shot(page, "42-borger-ansat")
 
     page.goto(stilling)
@@ -97,4 +103,5 @@ def test_hire_one_of_a_split_then_rematch_keeps_it_and_overblik_has_the_call(ser
     text = call.inner_text()
     assert "Opfølgning efter første uge i job" in text and "Ring til B-1 og virksomheden" in text
     assert call.get_by_role("button", name="Udført").is_visible()
+    assert page.evaluate(UNLABELLED) == []
     shot(page, "44-overblik-opfoelgning")
