@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import lifecycle, orm
 from models.chunks import chunked
-from models.danish import number
+from models.danish import counted, number
 from models.orm import utcnow
 from models.schemas import MAX_WEEKLY_HOURS
 from models.store import new_id
@@ -52,6 +52,9 @@ class OutcomeRequest:
     hours_per_week: int | None = None
     contract: str | None = None
     end_date: date | None = None
+    # How a hire's hours_per_week fall on the position's tasks, (task id, hours); None: the proposed tasks
+    # first, then the rest in order (models.lifecycle.distribute_hours). The web UI's optional per-task fields.
+    task_hours: tuple[tuple[str, int], ...] | None = None
 
 
 # ---- reading the lifecycle -------------------------------------------------------------------------------
@@ -199,7 +202,7 @@ def record_outcome(session: Session, proposal: orm.Proposal, request: OutcomeReq
     proposal.status = lifecycle.proposal_status(p.status for p in proposal.persons)
     session.flush()
     if request.outcome == S.hired:
-        _hire(session, proposal, person, event, today)
+        _hire(session, proposal, person, event, today, request.task_hours)
     _sync_followups(session, proposal, person, event)
     touch_lifecycle(session, proposal.position.jobcenter_id)
     return event
@@ -220,6 +223,8 @@ def _fill_outcome_details(session: Session, proposal: orm.Proposal, person: orm.
             raise LifecycleError("Praktikkens slutdato ligger før dens start.", field="end_date")
     elif request.outcome == S.hired:
         _check_hire(session, person, request, effective, today)
+        if request.task_hours is not None:
+            _check_task_hours(session, proposal.position, request, effective)
         event.hours_per_week, event.contract = request.hours_per_week, request.contract
         event.end_date = request.end_date if request.contract == ContractType.fixed_term else None
 
@@ -244,15 +249,40 @@ def _check_hire(session: Session, person: orm.ProposalPerson, request: OutcomeRe
             f"{number(free)} ledige; {number(hours)} timer er for mange.", field="hours_per_week")
 
 
+def _check_task_hours(session: Session, position: orm.Position, request: OutcomeRequest, start: date) -> None:
+    """A hire's own split over the tasks: known tasks, adding up to hours_per_week, none beyond what the task
+    still lacks."""
+    titles = {t.task_id: t.title for t in position.tasks}
+    unfilled = _unfilled(session, position, start)
+    for task_id, hours in request.task_hours:
+        if task_id not in titles:
+            raise LifecycleError(f"Stillingen har ingen opgave '{task_id}'.", field="task_hours")
+        if hours < 0:
+            raise LifecycleError(f"Timerne på «{titles[task_id]}» kan ikke være negative.", field="task_hours")
+        if hours > unfilled[task_id]:
+            raise LifecycleError(f"«{titles[task_id]}» har {counted(unfilled[task_id], 'ledig time', 'ledige timer')}; "
+                                 f"{counted(hours, 'time', 'timer')} er for mange.", field="task_hours")
+    total = sum(hours for _, hours in request.task_hours)
+    if total != request.hours_per_week:
+        raise LifecycleError(f"Timerne på opgaverne giver {counted(total, 'time', 'timer')}, men der er angivet "
+                             f"{counted(request.hours_per_week, 'time', 'timer')} i alt.", field="task_hours")
+
+
+def _unfilled(session: Session, position: orm.Position, on: date) -> dict[str, int]:
+    filled = filled_hours(live_employments(session, position_ids=[position.id], on=on)).get(position.id, {})
+    return {t.task_id: max(0, t.hours_per_week - filled.get(t.task_id, 0)) for t in position.tasks}
+
+
 def _hire(session: Session, proposal: orm.Proposal, person: orm.ProposalPerson, event: orm.ProposalEvent,
-          today: date) -> orm.Employment:
+          today: date, task_hours: tuple[tuple[str, int], ...] | None = None) -> orm.Employment:
     position = proposal.position
     start = event.effective_date
-    filled = filled_hours(live_employments(session, position_ids=[position.id], on=start)).get(position.id, {})
-    unfilled = {t.task_id: max(0, t.hours_per_week - filled.get(t.task_id, 0)) for t in position.tasks}
-    tasks = lifecycle.distribute_hours(event.hours_per_week,
-                                       [(a["task_id"], int(a["hours_per_week"])) for a in person.assignments],
-                                       unfilled, [t.task_id for t in position.tasks])
+    if task_hours is not None:
+        tasks = {task_id: hours for task_id, hours in task_hours if hours > 0}
+    else:
+        tasks = lifecycle.distribute_hours(event.hours_per_week,
+                                           [(a["task_id"], int(a["hours_per_week"])) for a in person.assignments],
+                                           _unfilled(session, position, start), [t.task_id for t in position.tasks])
     employment = orm.Employment(
         id=new_id(), jobcenter_id=position.jobcenter_id, citizen_id=person.candidate_id, position_id=position.id,
         employer_id=position.employer_id, proposal_id=proposal.id, event_id=event.id,

@@ -129,8 +129,8 @@ def test_deactivated_user_loses_access_at_once(anna, factory) -> None:
 
 
 @pytest.mark.parametrize("target, expected", [
-    ("/stillinger/S-1", "/stillinger/S-1"), ("//evil.example", "/stillinger"),
-    ("https://evil.example/", "/stillinger"), ("/\\evil.example", "/stillinger"), ("", "/stillinger"),
+    ("/stillinger/S-1", "/stillinger/S-1"), ("//evil.example", "/overblik"),
+    ("https://evil.example/", "/overblik"), ("/\\evil.example", "/overblik"), ("", "/overblik"),
 ])
 def test_login_redirects_only_to_local_paths(target: str, expected: str) -> None:
     assert safe_next(target) == expected

@@ -27,6 +27,7 @@ from matcher import PoolIndex
 from matcher.columns import TaskColumns
 from matcher.rules import Block
 from models import orm, placements, store
+from models.danish import counted
 from models.schemas import Candidate, Position
 from models.vocabulary import CitizenStatus, ExclusionCode, ProposalStatus, RejectedBy
 
@@ -175,11 +176,12 @@ def nothing_left_reason(position: Position, state: PoolState) -> str:
     """Why `residual` left nothing of the position, in Danish."""
     at_position = len(state.people_at_position(position.id))
     if at_position >= position.max_people:
-        return f"Stillingen har allerede {at_position} af højst {position.max_people} personer i job eller forløb."
+        return (f"Stillingen har allerede {at_position} af højst "
+                f"{counted(position.max_people, 'person', 'personer')} i job eller forløb.")
     limit = position.employer.max_fleksjobbere
     if limit is not None and len(state.people_at_employer(position.employer.id)) >= limit:
-        return (f"{position.employer.name} har allerede {limit} fleksjobbere i job eller forløb, "
-                "som er virksomhedens grænse.")
+        return (f"{position.employer.name} har allerede {counted(limit, 'fleksjobber', 'fleksjobbere')} i job "
+                "eller forløb, som er virksomhedens grænse.")
     return "Alle stillingens timer er besat eller holdt af borgere i forløb."
 
 

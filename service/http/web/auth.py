@@ -30,7 +30,7 @@ from service.core.auth.web_sessions import (
     end_session, live_session, prune_sessions, start_session, touch_session,
 )
 from service.http.web.auth_state import (
-    LOGIN_AT_KEY, SESSION_MAX_AGE, SESSION_SECRET_KEY, USER_KEY, LoginRequired, safe_next,
+    LOGIN_AT_KEY, SESSION_MAX_AGE, SESSION_SECRET_KEY, START_PAGE, USER_KEY, LoginRequired, safe_next,
 )
 from service.http.web.csrf import csrf_valid, require_csrf, rotate_csrf_token
 from service.http.web.errors import WebRoute
@@ -105,7 +105,7 @@ router = APIRouter(route_class=WebRoute)
 
 
 @router.get("/login", name="web_login_form")
-def login_form(request: Request, next: str = "/stillinger") -> Response:
+def login_form(request: Request, next: str = START_PAGE) -> Response:
     if request.session.get(SESSION_SECRET_KEY):
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "login.html", {"next_url": safe_next(next), "username": "", "error": None})

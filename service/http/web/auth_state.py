@@ -14,6 +14,8 @@ SESSION_SECRET_KEY = "sid"
 # A working day on a shared PC; after that the consultant logs in again. The cookie is re-signed whenever
 # the session changes, so the login time in the session enforces the limit from the login on.
 SESSION_MAX_AGE = 8 * 60 * 60
+# Where a login lands: Overblik, what needs action today.
+START_PAGE = "/overblik"
 
 
 class LoginRequired(Exception):
@@ -24,11 +26,11 @@ def safe_next(target: str | None) -> str:
     """Only local paths may be redirected to after login (no open redirect to another site)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/stillinger"
+    return START_PAGE
 
 
 def login_redirect(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":
-        target = "/stillinger"  # a form post cannot be replayed after login
+        target = START_PAGE  # a form post cannot be replayed after login
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)

@@ -7,6 +7,7 @@ birth year and origin are kept for fairness monitoring only and have no place on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import String, cast, select
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from matcher.explain import ESTIMATED_CAPACITY_NOTE
-from models import orm, store
+from models import orm, placements, store
 from models.catalogue import load_catalogue
 from models.danish import counted
 from models.schemas import Candidate
+from service.core import lifecycle
 from service.core.audit import audit, audit_many
 from service.core.matching import rank_for_citizen
 from service.core.pool import OpenSide
@@ -55,6 +57,28 @@ class HistoryLine:
     tasks: tuple[str, ...]
     status: str
     current: bool
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class EmploymentLine:
+    id: str
+    position_id: str
+    position_title: str
+    employer_name: str
+    hours: int
+    start: date
+    end: date | None
+    contract: str
+    active: bool
+    ended_reason: str | None
+
+
+@dataclass(frozen=True)
+class HistorySpan:
+    status: str
+    start: date
+    end: date | None
 
 
 @router.get("/borgere", name="web_citizens")
@@ -91,7 +115,8 @@ def restriction_lines(citizen: orm.Citizen) -> list[RestrictionLine]:
 
 
 def proposal_history(session: Session, principal: Principal, citizen_id: str) -> list[HistoryLine]:
-    """Every stored proposal that includes the citizen, newest run first."""
+    """Every stored proposal that includes the citizen, newest run first, with the citizen's own state in
+    it; a proposal of a current run is marked stale when it is (service.core.lifecycle.stale_proposals)."""
     # A text pre-filter on the JSON column (portable across SQLite and PostgreSQL), then an exact check.
     rows = session.execute(
         select(orm.Proposal, orm.MatchRun, orm.Position)
@@ -100,17 +125,45 @@ def proposal_history(session: Session, principal: Principal, citizen_id: str) ->
         .where(cast(orm.Proposal.people, String).like(f'%"{citizen_id}"%'),
                orm.MatchRun.jobcenter_id.in_(visible_jobcenter_ids(session, principal)))
         .order_by(orm.MatchRun.created_at.desc(), orm.Proposal.rank)).unique()
+    found = [(proposal, run, position) for proposal, run, position in rows
+             if any(p["candidate_id"] == citizen_id for p in proposal.people)]
+    stale = lifecycle.stale_proposals(session, [proposal for proposal, run, _ in found if run.current])
     out = []
-    for proposal, run, position in rows:
-        person = next((p for p in proposal.people if p["candidate_id"] == citizen_id), None)
-        if person is None:
-            continue
+    for proposal, run, position in found:
+        person = next(p for p in proposal.people if p["candidate_id"] == citizen_id)
+        state = next((p.status for p in proposal.persons if p.candidate_id == citizen_id), proposal.status)
         titles = {t.task_id: t.title for t in position.tasks}
         out.append(HistoryLine(
             proposal.id, position.id, position.title, position.employer.name, format_time(run.created_at),
             proposal.kind, sum(a["hours_per_week"] for a in person["assignments"]),
-            tuple(titles.get(a["task_id"], a["task_id"]) for a in person["assignments"]), proposal.status, run.current))
+            tuple(titles.get(a["task_id"], a["task_id"]) for a in person["assignments"]), state, run.current,
+            proposal.id in stale))
     return out
+
+
+def employment_lines(session: Session, employments: list[orm.Employment], today: date) -> list[EmploymentLine]:
+    """The citizen's employments, newest first, with where they are."""
+    out = []
+    for employment in reversed(employments):
+        position = session.get(orm.Position, employment.position_id)
+        employer = session.get(orm.Employer, employment.employer_id)
+        out.append(EmploymentLine(
+            employment.id, employment.position_id, position.title if position else employment.position_id,
+            employer.name if employer else employment.employer_id, employment.hours_per_week,
+            employment.start_date, employment.end_date, employment.contract,
+            placements.employment_status(employment, today) == "active" and employment.ended_at is None,
+            employment.ended_reason))
+    return out
+
+
+def lifecycle_context(session: Session, citizen: orm.Citizen, today: date) -> dict:
+    """What the citizen page shows of the lifecycle: employments, free hours, today's status and its history."""
+    facts = placements.citizen_lifecycle(session, citizen, today)
+    return {
+        "employments": employment_lines(session, facts.employments, today), "available_hours": facts.available_hours,
+        "status_today": facts.status, "today": today.isoformat(),
+        "status_history": [HistorySpan(s.status, s.start, s.end) for s in reversed(facts.history)],
+    }
 
 
 @dataclass(frozen=True)
@@ -162,6 +215,16 @@ def general_notes(suggestions: list[Suggestion], candidate: Candidate) -> list[s
 def citizen_detail(request: Request, citizen_id: str, principal: Principal = Depends(web_principal),
                    session: Session = Depends(db_session)) -> Response:
     citizen = citizen_or_404(session, principal, citizen_id)
+    response = citizen_page(request, session, principal, citizen)
+    session.commit()
+    return response
+
+
+def citizen_page(request: Request, session: Session, principal: Principal, citizen: orm.Citizen, *,
+                 employment_errors: dict[str, str] | None = None, employment_values: dict[str, dict] | None = None,
+                 status_code: int = 200) -> Response:
+    """The borger page (its read audited); after a refused end of an employment, the message and what was
+    typed beside that employment. Does not commit."""
     audit(session, principal, "read", f"GET /borgere/{citizen.id}", citizen_id=citizen.id,
           jobcenter=citizen.jobcenter.name)
     candidate = store.citizen_to_candidate(citizen)
@@ -170,7 +233,7 @@ def citizen_detail(request: Request, citizen_id: str, principal: Principal = Dep
         "citizen": citizen, "candidate": candidate, "restrictions": restriction_lines(citizen),
         "suggestions": suggestions, "suggestion_notes": general_notes(suggestions, candidate),
         "history": proposal_history(session, principal, citizen.id),
-        "nav": "borgere",
+        "nav": "borgere", "employment_errors": employment_errors or {}, "employment_values": employment_values or {},
+        **lifecycle_context(session, citizen, date.today()),
     }
-    session.commit()
-    return render(request, "citizen_detail.html", context)
+    return render(request, "citizen_detail.html", context, status_code=status_code)

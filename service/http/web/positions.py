@@ -12,9 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from models import orm, placements, store
 from models.danish import counted
-from models.diagnosis import diagnosis_warning
-from models.placements import LifecycleError, OutcomeRequest
-from models.vocabulary import ContractType, PositionStatus, ProposalStatus, RejectedBy
+from models.vocabulary import ContractType, PositionStatus, RejectedBy
 from service.core import lifecycle
 from service.core.auth.principal import Principal
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen
@@ -22,7 +20,7 @@ from service.http.deps import get_session as db_session
 from service.http.deps import reads_before_writing
 from service.http.problems import Problem
 from service.http.web import forms
-from service.http.web.access import citizens_by_id, position_or_404, proposal_or_404, visible_jobcenter_ids
+from service.http.web.access import citizens_by_id, position_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
 from service.http.web.csrf import require_csrf
 from service.http.web.errors import WebRoute
@@ -31,16 +29,11 @@ from service.http.web.matching import match_position
 from service.http.web.employers import place_warning
 from service.http.web.position_employer import employer_options, resolve_workplace
 from service.http.web.position_page import detail_additions
-from service.http.web.templating import OUTCOME_LABELS, STATUS_LABELS, render
+from service.http.web.templating import STATUS_LABELS, render
 from service.http.web.udpluk import reference_code, reference_key
 from service.http.web.views import match_view
 
 router = APIRouter(route_class=WebRoute)
-
-# The outcomes a consultant records from the stilling page, per person.
-UI_OUTCOMES = (ProposalStatus.contacted, ProposalStatus.praktik, ProposalStatus.hired, ProposalStatus.rejected,
-               ProposalStatus.withdrawn)
-REASON_REQUIRED = "Skriv en begrundelse, når forslaget afvises."
 
 FIELD_LABELS = {
     "title": "Titel", "jobcenter": "Jobcenter", "max_people": "Højst antal personer",
@@ -54,11 +47,6 @@ FIELD_LABELS = {
 TASK_FIELD_LABELS = {"title": "titel", "description": "beskrivelse", "hours": "timer pr. uge",
                      "lifting_kg": "løft (kg)", "competences": "kompetencer", "days": "ugedage",
                      "demands": "krav i opgaven"}
-
-
-@router.get("/", name="web_home", include_in_schema=False)
-def home() -> Response:
-    return RedirectResponse("/stillinger", status_code=303)
 
 
 @router.get("/stillinger", name="web_positions")
@@ -217,36 +205,52 @@ def _save(request: Request, form: forms.PositionForm, action: object, *, editing
 # ---- detail, matching and outcomes --------------------------------------------------------------------
 
 
-def _detail_page(request: Request, row: orm.Position, principal: Principal, session: Session, *,
-                 outcome_errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+def detail_page(request: Request, row: orm.Position, principal: Principal, session: Session, *,
+                 outcome_errors: dict[str, str] | None = None, outcome_values: dict[str, dict] | None = None,
+                 status_code: int = 200) -> Response:
+    """The stilling page; after a refused outcome or undo, `outcome_errors` (person key → Danish message)
+    and `outcome_values` (what was typed) re-show that person's form."""
     position = store.position_to_schema(row)
     run = store.current_match_run(session, row.id)
     view = None
     citizens: dict[str, orm.Citizen] = {}
     if run is not None:
+        shown = lifecycle.position_proposals(session, row)
+        older = [v.proposal for v in shown if not v.current]
         ids = {r["candidate_id"] for r in run.response.get("ranking", [])}
         ids |= {p["candidate_id"] for prop in run.response.get("proposals", []) for p in prop["people"]}
+        ids |= {p.candidate_id for prop in older for p in prop.persons}
         # "Hvorfor ikke" shows the excluded citizens' restriction-based reasons: their data is read too.
         ids |= {e["candidate_id"] for e in run.response.get("excluded", [])}
         citizens = citizens_by_id(session, principal, ids, endpoint=f"GET /stillinger/{row.id}")
-        view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()})
+        view = match_view(run, position, {cid: c.capacity_hours for cid, c in citizens.items()},
+                          stale={v.proposal.id for v in shown if v.stale}, older=older)
     key = reference_key(request)
     refs = {c.candidate_id: reference_code(key, row.id, c.candidate_id) for c in view.ranking} if view else {}
     context = {
-        "row": row, "position": position, "view": view, "outcomes": UI_OUTCOMES, "nav": "stillinger",
+        "row": row, "position": position, "view": view, "nav": "stillinger",
         "rejected_by": RejectedBy.labels(), "contracts": ContractType.labels(), "today": date.today().isoformat(),
-        "udpluk_refs": refs,
-        "outcome_errors": outcome_errors or {}, "task_titles": {t.id: t.title for t in position.tasks},
+        "udpluk_refs": refs, "task_hours": task_hours(session, row),
+        "outcome_errors": outcome_errors or {}, "outcome_values": outcome_values or {},
+        "task_titles": {t.id: t.title for t in position.tasks},
         **detail_additions(request, session, principal, run, view, position, citizens),
     }
     return render(request, "position_detail.html", context, status_code=status_code)
+
+
+def task_hours(session: Session, row: orm.Position) -> dict[str, tuple[int, int]]:
+    """Task id → (hours filled by live employments, hours still unfilled)."""
+    employments = placements.live_employments(session, position_ids=[row.id], on=date.today())
+    filled = placements.filled_hours(employments).get(row.id, {})
+    return {t.task_id: (filled.get(t.task_id, 0), max(0, t.hours_per_week - filled.get(t.task_id, 0)))
+            for t in row.tasks}
 
 
 @router.get("/stillinger/{position_id}", name="web_position")
 def position_detail(request: Request, position_id: str, principal: Principal = Depends(web_principal),
                     session: Session = Depends(db_session)) -> Response:
     row = position_or_404(session, principal, position_id)
-    response = _detail_page(request, row, principal, session)
+    response = detail_page(request, row, principal, session)
     session.commit()  # the audit entries of the citizens shown
     return response
 
@@ -260,7 +264,9 @@ def position_match(request: Request, position_id: str, principal: Principal = De
     try:
         response = match_position(request, session, principal, row)
     except PositionNotOpen as exc:
-        flash(request, "error", f"{exc} Sæt status til Åben for at finde kandidater.")
+        # Closed or filled: the consultant may reopen it; open with nothing left: the message says why.
+        hint = "" if row.status == PositionStatus.open else " Sæt status til Åben for at finde kandidater."
+        flash(request, "error", f"{exc}{hint}")
         return back
     except MatchConflict as exc:
         flash(request, "error", str(exc))
@@ -269,64 +275,13 @@ def position_match(request: Request, position_id: str, principal: Principal = De
         raise Problem(404) from None
     flash(request, "ok", f"Matchningen er kørt: {counted(len(response.ranking), 'kandidat', 'kandidater')} "
                          f"{'passer' if response.ranking else 'passer ikke'}, "
-                         f"{counted(len(response.proposals), 'forslag', 'forslag')}.")
+                         f"{counted(len(response.proposals), 'forslag', 'forslag')}.{_kept_text(session, row)}")
     return back
 
 
-@router.post("/forslag/{proposal_id}/udfald", name="web_proposal_outcome", dependencies=[Depends(require_csrf)])
-async def proposal_outcome(request: Request, proposal_id: str, principal: Principal = Depends(web_principal),
-                           session: Session = Depends(db_session)) -> Response:
-    """One person's outcome, with the fields a hire, a praktik or a rejection needs (docs/lifecycle.md)."""
-    proposal, row = proposal_or_404(session, principal, proposal_id)
-    data = await request.form()
-    candidate_id = str(data.get("candidate_id") or "") or None
-    key = f"{proposal.id}/{candidate_id or ''}"
-    try:
-        outcome_request = outcome_from_form(data)
-        lifecycle.record_outcome(session, principal, proposal, outcome_request,
-                                 endpoint=f"POST /forslag/{proposal.id}/udfald")
-    except LifecycleError as exc:
-        session.rollback()
-        return _detail_page(request, row, principal, session, status_code=409 if exc.conflict else 422,
-                            outcome_errors={key: str(exc)})
-    session.commit()
-    who = f" for {candidate_id}" if candidate_id else ""
-    flash(request, "ok", f"Udfald registreret{who}: {OUTCOME_LABELS[outcome_request.outcome]}.")
-    if warning := diagnosis_warning("Begrundelsen", outcome_request.reason or ""):
-        flash(request, "error", warning)
-    url = request.url_for("web_position", position_id=row.id)
-    return RedirectResponse(f"{url}#forslag-{proposal.id}", status_code=303)
-
-
-def outcome_from_form(data) -> OutcomeRequest:
-    """The outcome form's fields as an OutcomeRequest; unreadable values are refused in Danish."""
-    outcome = str(data.get("outcome") or "")
-    if outcome not in UI_OUTCOMES:
-        raise LifecycleError("Vælg et gyldigt udfald.", field="outcome")
-    text = {name: str(data.get(name) or "").strip() for name in (
-        "candidate_id", "date", "end_date", "reason", "rejected_by", "hours_per_week", "contract")}
-    if outcome == ProposalStatus.rejected and not text["reason"]:
-        raise LifecycleError(REASON_REQUIRED, field="reason")
-    return OutcomeRequest(
-        outcome=outcome, candidate_id=text["candidate_id"] or None, date=_day(text["date"], "date"),
-        end_date=_day(text["end_date"], "end_date"), reason=text["reason"] or None,
-        rejected_by=(text["rejected_by"] or RejectedBy.jobcenter) if outcome == ProposalStatus.rejected else None,
-        hours_per_week=_whole(text["hours_per_week"]) if outcome == ProposalStatus.hired else None,
-        contract=(text["contract"] or ContractType.permanent) if outcome == ProposalStatus.hired else None)
-
-
-def _day(text: str, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LifecycleError(f"Datoen '{text}' kan ikke læses; skriv den som ÅÅÅÅ-MM-DD.", field=field) from None
-
-
-def _whole(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit():
-        raise LifecycleError("Timer pr. uge skal være et helt tal.", field="hours_per_week")
-    return int(text)
+def _kept_text(session: Session, row: orm.Position) -> str:
+    """A rematch keeps every proposal in which someone has an outcome: say so, so nobody re-records them."""
+    kept = sum(1 for v in lifecycle.position_proposals(session, row) if not v.current)
+    if not kept:
+        return ""
+    return f" {counted(kept, 'tidligere forslag med udfald er', 'tidligere forslag med udfald er')} bevaret."

@@ -17,7 +17,7 @@ from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import and_list, counted, number, plural
 from models.geo_data import load_postcodes, normalise_postnr
 from models.vocabulary import (
-    CapacityBasis, CitizenStatus, PositionStatus, ProposalKind, ProposalStatus, Severity,
+    CapacityBasis, CitizenStatus, ContractType, FollowupKind, PositionStatus, ProposalKind, ProposalStatus, Severity,
 )
 from service.http.web.csrf import csrf_token
 from service.http.web.flash import pop_flashes
@@ -49,6 +49,8 @@ EXCLUSION_LABELS = LABELS
 COMPONENT_LABELS = {"competence": "Kompetencer", "hours": "Timer", "distance": "Afstand", "wishes": "Ønsker",
                     "urgency": "Prioritet (ledighedsydelse)"}
 PROPOSAL_KIND_LABELS = ProposalKind.labels()
+CONTRACT_LABELS = ContractType.labels()
+FOLLOWUP_LABELS = FollowupKind.labels()
 # Task colours on the stilling page (.t0 … .t7 in style.css): distinct hues, each ≥ 4.5:1 against white text.
 TASK_COLOURS = 8
 
@@ -104,7 +106,8 @@ env.globals.update(
     DAYS=DAYS, DAY_LABELS=DAY_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
     CITIZEN_STATUS_LABELS=CITIZEN_STATUS_LABELS, CAPACITY_BASIS_LABELS=CAPACITY_BASIS_LABELS,
     SEVERITY_LABELS=SEVERITY_LABELS, EXCLUSION_LABELS=EXCLUSION_LABELS, COMPONENT_LABELS=COMPONENT_LABELS,
-    PROPOSAL_KIND_LABELS=PROPOSAL_KIND_LABELS, demand_choices=demand_choices, restriction_label=restriction_label,
+    PROPOSAL_KIND_LABELS=PROPOSAL_KIND_LABELS, CONTRACT_LABELS=CONTRACT_LABELS, FOLLOWUP_LABELS=FOLLOWUP_LABELS,
+    demand_choices=demand_choices, restriction_label=restriction_label,
     days_text=days_text, hours_text=hours_text, percent=percent, counted=counted, plural=plural, number=number,
     and_list=and_list, TASK_COLOURS=TASK_COLOURS, postcode_town=postcode_town, restriction_specs=restriction_specs,
     suggested_code=suggested_code, import_owned=import_overwrites(),

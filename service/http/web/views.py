@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import orm
 from models.lifecycle import ALLOWED_MOVES
+from models.placements import latest_event
 from models.vocabulary import OUTCOMES, ProposalStatus
 from models.schemas import Excluded, MatchResponse, Position, RankedCandidate
 from service.http.web.templating import TASK_COLOURS, percent
@@ -34,6 +35,7 @@ class PersonBar:
     segments: tuple[Segment, ...]
     status: str = "open"
     moves: tuple[str, ...] = ()  # the outcomes the person's state allows next (models.lifecycle)
+    undoable: str | None = None  # the outcome "Fortryd" would annul (the person's latest live event)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class ProposalView:
     people: tuple[PersonBar, ...]
     events: tuple[OutcomeEvent, ...]
     uncovered: tuple[str, ...] = ()
+    stale: bool = False     # the position or a citizen changed after the run (docs/lifecycle.md)
+    current: bool = True    # of the position's current run; False: an older run kept for its outcomes
+    run_created_at: str = ""
 
     @property
     def candidate_ids(self) -> tuple[str, ...]:
@@ -108,7 +113,7 @@ def task_legend(position: Position) -> list[TaskLegend]:
 
 
 def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, int],
-                  uncovered: list[dict] | None = None) -> ProposalView:
+                  uncovered: list[dict] | None = None, *, stale: bool = False, current: bool = True) -> ProposalView:
     legend = {t.task_id: t for t in task_legend(position)}
     statuses = {p.candidate_id: p.status for p in row.persons}
     bars = []
@@ -122,22 +127,29 @@ def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, i
             for a in person["assignments"])
         state = statuses.get(person["candidate_id"], ProposalStatus.open)
         moves = tuple(m for m in OUTCOMES if m in ALLOWED_MOVES.get(state, ()))
+        latest = latest_event(row, person["candidate_id"])
         bars.append(PersonBar(person["candidate_id"], sum(s.hours for s in segments),
-                              capacities.get(person["candidate_id"]), segments, state, moves))
+                              capacities.get(person["candidate_id"]), segments, state, moves,
+                              latest.outcome if latest is not None else None))
     events = tuple(OutcomeEvent(e.outcome, e.reason, e.actor, format_time(e.at), e.candidate_id,
                                 e.annulled_at is not None) for e in row.events)
     return ProposalView(
         id=row.id, rank=row.rank, kind=row.kind, status=row.status, hours_covered=row.hours_covered,
         hours_requested=row.hours_requested, coverage_width=percent(row.hours_covered, row.hours_requested),
         people=tuple(bars), events=events, uncovered=tuple(u.get("detail", "") for u in (uncovered or ())),
+        stale=stale, current=current, run_created_at=format_time(row.match_run.created_at),
     )
 
 
-def match_view(run: orm.MatchRun, position: Position, capacities: dict[str, int]) -> MatchView:
+def match_view(run: orm.MatchRun, position: Position, capacities: dict[str, int], *,
+               stale: frozenset[str] | set[str] = frozenset(), older: list[orm.Proposal] = ()) -> MatchView:
+    """The current run's proposals (each marked stale or not), then `older`: proposals of earlier runs
+    kept because someone in them has an outcome (a rematch never retires those)."""
     response = MatchResponse.model_validate(_without_proposal_ids(run.response))
     uncovered_by_id = {p.get("proposal_id"): p.get("uncovered", []) for p in run.response.get("proposals", [])}
-    proposals = [proposal_view(row, position, capacities, uncovered_by_id.get(row.id))
+    proposals = [proposal_view(row, position, capacities, uncovered_by_id.get(row.id), stale=row.id in stale)
                  for row in sorted(run.proposals, key=lambda r: r.rank)]
+    proposals += [proposal_view(row, position, capacities, current=False) for row in older]
     return MatchView(
         run_id=run.id, created_at=format_time(run.created_at), created_by=run.created_by,
         ranking=list(response.ranking), excluded=list(response.excluded), proposals=proposals,
