@@ -246,17 +246,23 @@ class CitizenRef:
     updated_at: datetime
 
 
-_CITIZEN_REF_QUERY = (select(orm.Citizen.id, orm.Jobcenter.name, orm.Citizen.updated_at)
+_CITIZEN_REF_QUERY = (select(orm.Citizen.id, orm.Jobcenter.name.label("jobcenter"), orm.Citizen.updated_at)
                       .join(orm.Jobcenter, orm.Citizen.jobcenter_id == orm.Jobcenter.id)
-                      .where(orm.Citizen.id == bindparam("citizen_id")))
+                      .where(orm.Citizen.id == bindparam("object_id")))
+
+
+def _visible_row(session: Session, principal: Principal, model: type, query: Any, object_id: str) -> Any:
+    """load_scoped as one Core query (`object_id` bound, the jobcentre's name labelled `jobcenter`): the row's
+    columns by label, 404 when missing or outside the principal's jobcentres."""
+    row = session.connection().execute(query, {"object_id": object_id}).one_or_none()
+    if row is None or not principal.can_see(row.jobcenter):
+        raise not_found(model, object_id)
+    return row._mapping
 
 
 def load_citizen_ref(session: Session, principal: Principal, citizen_id: str) -> CitizenRef:
     """load_scoped for a citizen as one Core query: 404 when missing or outside the principal's jobcentres."""
-    row = session.connection().execute(_CITIZEN_REF_QUERY, {"citizen_id": citizen_id}).one_or_none()
-    if row is None or not principal.can_see(row.name):
-        raise not_found(orm.Citizen, citizen_id)
-    return CitizenRef(id=row.id, jobcenter=row.name, updated_at=row.updated_at)
+    return CitizenRef(**_visible_row(session, principal, orm.Citizen, _CITIZEN_REF_QUERY, citizen_id))
 
 
 @dataclass(frozen=True)
@@ -279,22 +285,17 @@ class PositionVersion:
 
 
 _POSITION_VERSION_QUERY = (
-    select(orm.Position.id, orm.Jobcenter.name, orm.Position.updated_at, orm.Position.employer_id,
+    select(orm.Position.id, orm.Jobcenter.name.label("jobcenter"), orm.Position.updated_at, orm.Position.employer_id,
            orm.Employer.updated_at.label("employer_updated_at"), orm.Position.status,
            orm.Jobcenter.lifecycle_changed_at)
     .join(orm.Jobcenter, orm.Position.jobcenter_id == orm.Jobcenter.id)
     .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
-    .where(orm.Position.id == bindparam("position_id")))
+    .where(orm.Position.id == bindparam("object_id")))
 
 
 def load_position_version(session: Session, principal: Principal, position_id: str) -> PositionVersion:
     """load_scoped for a position as one Core query: 404 when missing or outside the principal's jobcentres."""
-    row = session.connection().execute(_POSITION_VERSION_QUERY, {"position_id": position_id}).one_or_none()
-    if row is None or not principal.can_see(row.name):
-        raise not_found(orm.Position, position_id)
-    return PositionVersion(id=row.id, jobcenter=row.name, updated_at=row.updated_at, employer_id=row.employer_id,
-                           employer_updated_at=row.employer_updated_at, status=row.status,
-                           lifecycle_changed_at=row.lifecycle_changed_at)
+    return PositionVersion(**_visible_row(session, principal, orm.Position, _POSITION_VERSION_QUERY, position_id))
 
 
 @dataclass(frozen=True)
