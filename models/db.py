@@ -92,13 +92,21 @@ def session_scope(factory: Callable[[], Session]) -> Iterator[Session]:
     """One unit of work: commit when the block succeeds, roll back on any error, always close."""
     session = factory()
     try:
+        with committing(session):
+            yield session
+    finally:
+        session.close()
+
+
+@contextmanager
+def committing(session: Session) -> Iterator[Session]:
+    """Commit the session when the block succeeds, roll it back on any error."""
+    try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    finally:
-        session.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -144,6 +152,6 @@ def _run_migration(url: str | URL | None, run: Callable[[Config], None]) -> None
 
 
 __all__ = [
-    "alembic_config", "database_url", "downgrade_database", "head_revision", "make_engine",
+    "alembic_config", "committing", "database_url", "downgrade_database", "head_revision", "make_engine",
     "normalise_url", "session_factory", "session_scope", "upgrade_database",
 ]

@@ -20,6 +20,8 @@ from contextlib import contextmanager, nullcontext
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from models.db import committing
+
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -41,12 +43,8 @@ def write_transaction(session: Session) -> Iterator[Session]:
         session.commit()
     with process_write_lock(session.get_bind()):
         session.connection(execution_options={"sqlite_begin_immediate": True})
-        try:
+        with committing(session):
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 __all__ = ["process_write_lock", "write_transaction"]

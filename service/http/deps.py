@@ -115,15 +115,22 @@ def current_principal(request: Request, session: DbSession, credentials: Credent
 
 
 def _touch(session: Session, token_id: int) -> None:
-    """Bookkeeping only: a lost update of last_used_at must never fail the request. Committed on its own
-    (reads so far are ended first, so the update's transaction starts with its write)."""
+    commit_bookkeeping(session, lambda: touch_token(session, token_id), log,
+                       "last_used_at for API-nøgle %s blev ikke opdateret", token_id)
+
+
+def commit_bookkeeping(session: Session, update: Callable[[], None], logger: logging.Logger,
+                       failure: str, *failure_args: Any) -> None:
+    """Bookkeeping only (a token's last use, a web session's last activity): a lost update must never fail
+    the request, so it is logged instead. Committed on its own (reads so far are ended first, so the
+    update's transaction starts with its write)."""
     try:
         session.commit()
-        touch_token(session, token_id)
+        update()
         session.commit()
     except SQLAlchemyError:
         session.rollback()
-        log.warning("last_used_at for API-nøgle %s blev ikke opdateret", token_id)
+        logger.warning(failure, *failure_args)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -196,14 +203,21 @@ def write_target(session: Session, principal: Principal, model: type, object_id:
     current = jobcenter_of(session, existing) if existing is not None else None
     if existing is not None and not principal.can_see(current):
         raise not_found(model, object_id)
-    wanted = requested_jobcenter or current
+    return existing, target_jobcenter(principal, requested_jobcenter or current,
+                                      "Angiv hvilket jobcenter objektet hører til.")
+
+
+def target_jobcenter(principal: Principal, wanted: str | None, missing_message: str) -> str:
+    """The jobcentre a write goes to: the wanted one, or the principal's only one when none is named.
+    403 for a jobcentre the principal cannot see; 422 naming the `jobcenter` field (with `missing_message`)
+    when none is named and the principal's access covers several."""
     target = principal.target_jobcenter(wanted)
     if target is None:
         if wanted:
             raise Problem(403, f"Du har ikke adgang til jobcenter '{wanted}'.")
-        raise Problem(422, "Angiv hvilket jobcenter objektet hører til.",
+        raise Problem(422, missing_message,
                       errors=[{"field": "jobcenter", "message": "feltet mangler; din adgang dækker flere jobcentre"}])
-    return existing, target
+    return target
 
 
 IdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Id fra sagssystemet")]
@@ -232,17 +246,23 @@ class CitizenRef:
     updated_at: datetime
 
 
-_CITIZEN_REF_QUERY = (select(orm.Citizen.id, orm.Jobcenter.name, orm.Citizen.updated_at)
+_CITIZEN_REF_QUERY = (select(orm.Citizen.id, orm.Jobcenter.name.label("jobcenter"), orm.Citizen.updated_at)
                       .join(orm.Jobcenter, orm.Citizen.jobcenter_id == orm.Jobcenter.id)
-                      .where(orm.Citizen.id == bindparam("citizen_id")))
+                      .where(orm.Citizen.id == bindparam("object_id")))
+
+
+def _visible_row(session: Session, principal: Principal, model: type, query: Any, object_id: str) -> Any:
+    """load_scoped as one Core query (`object_id` bound, the jobcentre's name labelled `jobcenter`): the row's
+    columns by label, 404 when missing or outside the principal's jobcentres."""
+    row = session.connection().execute(query, {"object_id": object_id}).one_or_none()
+    if row is None or not principal.can_see(row.jobcenter):
+        raise not_found(model, object_id)
+    return row._mapping
 
 
 def load_citizen_ref(session: Session, principal: Principal, citizen_id: str) -> CitizenRef:
     """load_scoped for a citizen as one Core query: 404 when missing or outside the principal's jobcentres."""
-    row = session.connection().execute(_CITIZEN_REF_QUERY, {"citizen_id": citizen_id}).one_or_none()
-    if row is None or not principal.can_see(row.name):
-        raise not_found(orm.Citizen, citizen_id)
-    return CitizenRef(id=row.id, jobcenter=row.name, updated_at=row.updated_at)
+    return CitizenRef(**_visible_row(session, principal, orm.Citizen, _CITIZEN_REF_QUERY, citizen_id))
 
 
 @dataclass(frozen=True)
@@ -265,22 +285,17 @@ class PositionVersion:
 
 
 _POSITION_VERSION_QUERY = (
-    select(orm.Position.id, orm.Jobcenter.name, orm.Position.updated_at, orm.Position.employer_id,
+    select(orm.Position.id, orm.Jobcenter.name.label("jobcenter"), orm.Position.updated_at, orm.Position.employer_id,
            orm.Employer.updated_at.label("employer_updated_at"), orm.Position.status,
            orm.Jobcenter.lifecycle_changed_at)
     .join(orm.Jobcenter, orm.Position.jobcenter_id == orm.Jobcenter.id)
     .join(orm.Employer, orm.Position.employer_id == orm.Employer.id)
-    .where(orm.Position.id == bindparam("position_id")))
+    .where(orm.Position.id == bindparam("object_id")))
 
 
 def load_position_version(session: Session, principal: Principal, position_id: str) -> PositionVersion:
     """load_scoped for a position as one Core query: 404 when missing or outside the principal's jobcentres."""
-    row = session.connection().execute(_POSITION_VERSION_QUERY, {"position_id": position_id}).one_or_none()
-    if row is None or not principal.can_see(row.name):
-        raise not_found(orm.Position, position_id)
-    return PositionVersion(id=row.id, jobcenter=row.name, updated_at=row.updated_at, employer_id=row.employer_id,
-                           employer_updated_at=row.employer_updated_at, status=row.status,
-                           lifecycle_changed_at=row.lifecycle_changed_at)
+    return PositionVersion(**_visible_row(session, principal, orm.Position, _POSITION_VERSION_QUERY, position_id))
 
 
 @dataclass(frozen=True)
@@ -299,47 +314,29 @@ def _position_access(request: Request, session: DbSession, credentials: Credenti
 ScopedPositionAccess = Annotated[PositionAccess, Depends(_position_access)]
 
 
-def _scoped_proposal(request: Request, session: DbSession, principal: CurrentPrincipal,
-                     proposal_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
-                                                      description="Matchforslagets id")]) -> orm.Proposal:
-    proposal = load_scoped(session, principal, orm.Proposal, proposal_id)
-    end_dependency_transaction(request, session)
-    return proposal
+def _scoped_by_hex_id(model: type, parameter: str, description: str) -> Callable[..., Any]:
+    """The dependency loading a scoped object by the hex id in path parameter `parameter` (the alias keeps
+    the parameter's name in the route and the OpenAPI document)."""
+    def dependency(request: Request, session: DbSession, principal: CurrentPrincipal, object_id: str) -> Any:
+        obj = load_scoped(session, principal, model, object_id)
+        end_dependency_transaction(request, session)
+        return obj
+    # Set as an object, not a string annotation: FastAPI cannot resolve the factory's local names.
+    dependency.__annotations__["object_id"] = Annotated[str, Path(
+        alias=parameter, min_length=1, max_length=32, pattern=r"^[0-9a-f]+$", description=description)]
+    return dependency
 
 
-def _scoped_job(request: Request, session: DbSession, principal: CurrentPrincipal,
-                job_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
-                                            description="Kørslens id")]) -> orm.BatchJob:
-    job = load_scoped(session, principal, orm.BatchJob, job_id)
-    end_dependency_transaction(request, session)
-    return job
-
-
-def _scoped_employment(request: Request, session: DbSession, principal: CurrentPrincipal,
-                       employment_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
-                                                          description="Ansættelsens id")]) -> orm.Employment:
-    employment = load_scoped(session, principal, orm.Employment, employment_id)
-    end_dependency_transaction(request, session)
-    return employment
-
-
-def _scoped_followup(request: Request, session: DbSession, principal: CurrentPrincipal,
-                     followup_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
-                                                      description="Opfølgningens id")]) -> orm.FollowUp:
-    followup = load_scoped(session, principal, orm.FollowUp, followup_id)
-    end_dependency_transaction(request, session)
-    return followup
-
-
-ScopedProposal = Annotated[orm.Proposal, Depends(_scoped_proposal)]
-ScopedJob = Annotated[orm.BatchJob, Depends(_scoped_job)]
-ScopedEmployment = Annotated[orm.Employment, Depends(_scoped_employment)]
-ScopedFollowUp = Annotated[orm.FollowUp, Depends(_scoped_followup)]
+ScopedProposal = Annotated[orm.Proposal, Depends(_scoped_by_hex_id(orm.Proposal, "proposal_id", "Matchforslagets id"))]
+ScopedJob = Annotated[orm.BatchJob, Depends(_scoped_by_hex_id(orm.BatchJob, "job_id", "Kørslens id"))]
+ScopedEmployment = Annotated[orm.Employment,
+                             Depends(_scoped_by_hex_id(orm.Employment, "employment_id", "Ansættelsens id"))]
+ScopedFollowUp = Annotated[orm.FollowUp, Depends(_scoped_by_hex_id(orm.FollowUp, "followup_id", "Opfølgningens id"))]
 
 __all__ = [
     "AdminPrincipal", "CitizenRef", "Credentials", "CurrentPrincipal", "DbSession", "PositionAccess",
     "PositionVersion", "ScopedCitizen", "ScopedEmployer", "ScopedEmployment", "ScopedFollowUp", "ScopedJob", "ScopedPosition", "ScopedPositionAccess",
-    "ScopedProposal", "authenticate", "bearer_scheme", "current_principal", "end_dependency_transaction",
+    "ScopedProposal", "authenticate", "bearer_scheme", "commit_bookkeeping", "current_principal", "end_dependency_transaction",
     "get_session", "jobcenter_of", "load_citizen_ref", "load_position_version", "load_scoped",
-    "reads_before_writing", "require_roles", "write_target",
+    "reads_before_writing", "require_roles", "target_jobcenter", "write_target",
 ]

@@ -1,20 +1,12 @@
 """Initial schema: jobcenters, citizens and their restrictions, employers, positions and tasks, match runs,
 proposals and their outcome events, users, API tokens, the audit log and batch jobs.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0001'
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

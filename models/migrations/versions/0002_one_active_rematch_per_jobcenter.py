@@ -5,21 +5,13 @@ jobcentres, are not covered: NULLs never collide in a unique index.)
 
 Active duplicates left by an earlier version (only possible through that race) would block the index; all but
 the newest of each jobcentre are marked failed first, as interrupted jobs are at server start.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-22
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0002'
 down_revision: str | None = '0001'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 ACTIVE = "state IN ('queued', 'running')"
 

@@ -6,21 +6,13 @@ Existing data is carried over: every proposal gets one person row per person of 
 proposal's status (outcomes used to apply to all of a proposal's people), each recorded outcome becomes one
 event per person, dated by when it was recorded, and every citizen's current status becomes its first dated
 status change, effective from when the citizen was created.
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0003'
 down_revision: str | None = '0002'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,16 +4,11 @@ search terms of citizens' competences and wishes (folded, stemmed words), filled
 
 The backfill carries a frozen copy of models.search_terms.terms_text (a migration must not follow later
 changes of the code); tests/test_consultant_search.py holds the copy and the code to the same output.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-01
 """
 
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
 
 import snowballstemmer
 import sqlalchemy as sa
@@ -21,8 +16,6 @@ from alembic import op
 
 revision: str = '0004'
 down_revision: str | None = '0003'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])[-‐‑–](?=[^\W\d_])")
 _NON_WORD = re.compile(r"[\W_]+")

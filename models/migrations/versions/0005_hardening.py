@@ -8,21 +8,13 @@ and login throttling.
 - api_tokens: `expires_at` (NULL: no expiry, as every existing token).
 - web_sessions: logged-in web UI sessions (logout, deactivation and idle time end them server side).
 - login_failures: failed logins by hashed username and client, for throttling.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0005'
 down_revision: str | None = '0004'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Employer, EmployerDetails, Location
-from service.http.api.common import same_id
+from service.http.api.common import example_body, upsert_route, upsert_target, upserted
 from service.http.api.schemas import EMPLOYER_EXAMPLE, EmployerIn, EmployerOut
-from service.http.deps import CurrentPrincipal, DbSession, write_target
-from service.http.retry import retry_races
-from service.http.problems import problem_responses
+from service.http.deps import CurrentPrincipal, DbSession
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Virksomhedens id")]
+EmployerBody = example_body(EmployerIn, "bageri", "Lille privat virksomhed", EMPLOYER_EXAMPLE)
 
 
 def employer_out(row: orm.Employer) -> EmployerOut:
@@ -28,16 +27,11 @@ def employer_out(row: orm.Employer) -> EmployerOut:
                        contact_email=row.contact_email)
 
 
-@router.put("/employers/{id}", response_model=EmployerOut, summary="Opret eller opdatér en virksomhed",
-            responses={201: {"model": EmployerOut, "description": "Virksomheden er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
-@retry_races
+@upsert_route(router, "/employers/{id}", EmployerOut, "Opret eller opdatér en virksomhed", "Virksomheden er oprettet")
 def put_employer(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
-                 body: Annotated[EmployerIn, Body(openapi_examples={"bageri": {
-                     "summary": "Lille privat virksomhed", "value": EMPLOYER_EXAMPLE}})]) -> EmployerOut:
+                 body: EmployerBody) -> EmployerOut:
     """Idempotent. En virksomhed i et andet jobcenter end nøglens svarer 404."""
-    same_id(id, body.id)
-    existing, jobcenter = write_target(session, principal, orm.Employer, id, body.jobcenter)
+    existing, jobcenter = upsert_target(session, principal, orm.Employer, id, body)
     employer = Employer(id=id, name=body.name, size=body.size, sector=body.sector,
                         has_fleksjob_experience=body.has_fleksjob_experience, max_fleksjobbere=body.max_fleksjobbere)
     # Only the detail fields the body carries are written: the case system may not know the contact person.
@@ -45,7 +39,4 @@ def put_employer(id: IdPath, response: Response, session: DbSession, principal: 
                                  if name in body.model_fields_set})
     row = store.upsert_employer(session, employer, jobcenter, postcode=body.postcode, location=body.location,
                                 details=details)
-    out = employer_out(row)
-    session.commit()
-    response.status_code = 200 if existing else 201
-    return out
+    return upserted(session, response, employer_out(row), existed=existing is not None)

@@ -10,7 +10,7 @@ from models import orm
 from service.core.jobs import RematchBusy
 from service.http.api.common import API_PREFIX
 from service.http.api.schemas import JobAccepted, JobOut, RematchIn
-from service.http.deps import CurrentPrincipal, DbSession, ScopedJob
+from service.http.deps import CurrentPrincipal, DbSession, ScopedJob, target_jobcenter
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Genmatchning"])
@@ -31,13 +31,8 @@ def start_rematch(request: Request, session: DbSession, principal: CurrentPrinci
     """Genmatcher hele jobcentrets ledige pulje mod alle åbne stillinger i baggrunden. Følg fremdriften med
     GET /jobs/{job_id}. Kører der allerede en genmatchning for jobcentret, svares 409. De tidligere forslag
     gælder, indtil den nye kørsel er helt færdig."""
-    requested = body.jobcenter if body else None
-    jobcenter = principal.target_jobcenter(requested)
-    if jobcenter is None:
-        if requested:
-            raise Problem(403, f"Du har ikke adgang til jobcenter '{requested}'.")
-        raise Problem(422, "Angiv hvilket jobcenter der skal genmatches.",
-                      errors=[{"field": "jobcenter", "message": "feltet mangler; din adgang dækker flere jobcentre"}])
+    jobcenter = target_jobcenter(principal, body.jobcenter if body else None,
+                                 "Angiv hvilket jobcenter der skal genmatches.")
     session.commit()  # the runner uses its own sessions
     try:
         job = request.app.state.rematch_runner.start(jobcenter, created_by=principal.actor)

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from models.orm import User
-from service.http.deps import end_dependency_transaction
+from service.http.deps import commit_bookkeeping, end_dependency_transaction
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
 from service.core.auth.users import authenticate, user_principal
@@ -82,15 +81,9 @@ def web_principal(request: Request, session: Session = Depends(db_session)) -> P
 
 
 def _touch(session: Session, session_id: int) -> None:
-    """Keep an active session from idling out. Bookkeeping in its own short transaction; a lost update only
-    shortens the session."""
-    try:
-        session.commit()
-        touch_session(session, session_id)
-        session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        log.warning("last_seen_at for websession %s blev ikke opdateret", session_id)
+    """Keep an active session from idling out; a lost update only shortens the session."""
+    commit_bookkeeping(session, lambda: touch_session(session, session_id), log,
+                       "last_seen_at for websession %s blev ikke opdateret", session_id)
 
 
 def _client(request: Request) -> str:

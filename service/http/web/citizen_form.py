@@ -20,6 +20,7 @@ from models.danish import and_list
 from models.errors import danish_errors
 from models.schemas import Candidate
 from service.http.web.employer_form import Place, place_for, postcode_error
+from service.http.web.form_errors import FormErrors
 from service.importer.writer import OWNED_ATTRIBUTES
 
 # Form field → the citizen attribute it edits (service.importer.writer.OWNED_ATTRIBUTES speaks attributes).
@@ -80,7 +81,7 @@ class RestrictionChoice:
 
 
 @dataclass
-class CitizenForm:
+class CitizenForm(FormErrors):
     status: str = "available"
     capacity_hours: str = ""
     capacity_basis: str = "estimated"
@@ -92,10 +93,6 @@ class CitizenForm:
     postcode: str = ""
     max_commute_km: str = ""
     seeks_more_hours: bool = False
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def error(self, name: str) -> str | None:
-        return self.errors.get(name)
 
 
 def _lines(values: list[str]) -> str:

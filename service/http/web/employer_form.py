@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from models import orm
 from models.errors import danish_errors
 from models.geo_data import load_postcodes, location_for_postcode, normalise_postnr
 from models.schemas import Employer, EmployerDetails, Location
+from service.http.web.form_errors import FormErrors
 
 POSTCODE = re.compile(r"\d{4}")
 FIELD_LABELS = {
@@ -64,7 +65,7 @@ def postcode_error(postcode: str) -> str | None:
 
 
 @dataclass
-class EmployerForm:
+class EmployerForm(FormErrors):
     employer_id: str = ""
     name: str = ""
     cvr: str = ""
@@ -78,10 +79,6 @@ class EmployerForm:
     experience: bool = False
     max_fleksjobbere: str = ""
     jobcenter: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def error(self, name: str) -> str | None:
-        return self.errors.get(name)
 
 
 def form_from_employer(row: orm.Employer) -> EmployerForm:

@@ -19,6 +19,7 @@ from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.errors import danish_errors
 from models.schemas import Location, Position
 from models.vocabulary import EmployerSize, Sector
+from service.http.web.form_errors import FormErrors
 
 # Blank task slots offered under the filled ones (no JavaScript: "Tilføj opgave" re-renders with one more).
 BLANK_TASK_SLOTS_NEW = 2
@@ -64,7 +65,7 @@ class TaskSlot:
 
 
 @dataclass
-class PositionForm:
+class PositionForm(FormErrors):
     """Everything the stilling form shows: typed values (strings) and errors by field name."""
 
     position_id: str = ""
@@ -80,7 +81,6 @@ class PositionForm:
     jobcenter: str = ""
     status: str = "open"
     tasks: list[TaskSlot] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
     # The virksomhed picker: None when the post has no picker (then the employer_* fields describe the
     # employer, as before the picker existed), "" for "Ny virksomhed", else a stored employer's id.
     employer_choice: str | None = None
@@ -91,9 +91,6 @@ class PositionForm:
     # The workplace; blank means the virksomhed's own address.
     workplace_address: str = ""
     workplace_postcode: str = ""
-
-    def error(self, name: str) -> str | None:
-        return self.errors.get(name)
 
     def add_blank_slots(self, count: int) -> None:
         next_slot = max((t.slot for t in self.tasks), default=-1) + 1
