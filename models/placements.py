@@ -488,28 +488,37 @@ def status_spans(session: Session, citizen: orm.Citizen,
         employments = list(session.scalars(select(orm.Employment).where(
             orm.Employment.citizen_id == citizen.id, orm.Employment.annulled_at.is_(None))))
     periods = [lifecycle.Period(e.start_date, e.end_date) for e in employments]
-    praktik = _praktik_periods(session, citizen.id)
+    return history_of(citizen.ly_since, citizen.created_at.date(), base, periods, _praktik_periods(session, citizen.id))
+
+
+def history_of(ly_since: date | None, created_on: date, base: list[tuple[date, str]],
+               employments: list[lifecycle.Period], praktik: list[lifecycle.Period]) -> list[lifecycle.StatusSpan]:
+    """status_spans from loaded rows (the KPIs load a whole jobcentre's rows in a few queries)."""
     # From ly_since, else from the first thing known (back-dated events may predate the record).
-    known = [d for d, _ in base] + [citizen.created_at.date()] + [p.start for p in (*periods, *praktik)]
-    origin = min(known + ([citizen.ly_since] if citizen.ly_since else []))
-    return lifecycle.status_history(origin, base, periods, praktik)
+    known = [d for d, _ in base] + [created_on] + [p.start for p in (*employments, *praktik)]
+    origin = min(known + ([ly_since] if ly_since else []))
+    return lifecycle.status_history(origin, base, employments, praktik)
 
 
 def _praktik_periods(session: Session, citizen_id: str) -> list[lifecycle.Period]:
-    """Each live praktik, cut short by the person's next live event in the same proposal."""
     events = session.scalars(select(orm.ProposalEvent).where(
         orm.ProposalEvent.candidate_id == citizen_id, orm.ProposalEvent.annulled_at.is_(None))
         .order_by(orm.ProposalEvent.at, orm.ProposalEvent.id)).all()
+    return praktik_periods([(e.proposal_id, e.outcome, e.effective_date, e.end_date) for e in events])
+
+
+def praktik_periods(events: list[tuple[str, str, date | None, date | None]]) -> list[lifecycle.Period]:
+    """Each live praktik of one person, cut short by their next live event in the same proposal. `events` are
+    (proposal_id, outcome, effective_date, end_date) of the person's live events in recording order."""
     periods = []
-    for k, event in enumerate(events):
-        if event.outcome != S.praktik or event.effective_date is None:
+    for k, (proposal_id, outcome, start, end) in enumerate(events):
+        if outcome != S.praktik or start is None:
             continue
-        end = event.end_date
-        later = [e.effective_date for e in events[k + 1:] if e.proposal_id == event.proposal_id and e.effective_date]
+        later = [e[2] for e in events[k + 1:] if e[0] == proposal_id and e[2]]
         if later:
             end = min(end, later[0] - timedelta(days=1)) if end else later[0] - timedelta(days=1)
-        if end is None or end >= event.effective_date:
-            periods.append(lifecycle.Period(event.effective_date, end))
+        if end is None or end >= start:
+            periods.append(lifecycle.Period(start, end))
     return periods
 
 
@@ -528,7 +537,7 @@ def parse_month(value: str) -> tuple[int, int]:
 __all__ = [
     "CitizenLifecycle", "Hold", "LifecycleError", "OutcomeRequest", "available_hours", "citizen_lifecycle",
     "committed_hours", "employment_status", "end_employment", "filled_hours", "followup_detail", "followups",
-    "holds", "latest_event", "live_employments", "mark_followup", "parse_month", "person_of", "record_outcome",
+    "history_of", "holds", "latest_event", "live_employments", "mark_followup", "parse_month", "person_of", "praktik_periods", "record_outcome",
     "refresh_after_edit", "refresh_position_status", "rejected_pairs", "set_paid_hours", "set_position_status", "status_spans",
     "touch_lifecycle", "undo_latest",
 ]
