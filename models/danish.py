@@ -23,6 +23,13 @@ def number(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
+def percent(fraction: float | None) -> str:
+    """A share as Danish whole percent ("89 %", with a no-break space); "–" when there is none (None)."""
+    if fraction is None:
+        return "–"
+    return f"{round(100 * float(fraction))}\u00a0%"
+
+
 def plural(count: float, singular: str, plural_form: str) -> str:
     """The noun form for `count`: Danish uses the singular for exactly one (and minus one), the plural for
     everything else, zero and fractions included ("0 timer", "1 time", "1,5 timer")."""
@@ -60,4 +67,4 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_ZONE)
 
 
-__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "fold", "local_time", "number", "plural"]
+__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "fold", "local_time", "number", "percent", "plural"]

@@ -371,6 +371,30 @@ def set_paid_hours(session: Session, employment: orm.Employment, month: str, pai
     return row
 
 
+def set_paid_hours_many(session: Session, figures: Iterable[tuple[str, str, float]]) -> int:
+    """set_paid_hours for many (employment_id, month, paid_hours) at once, in a few queries: an import of a
+    whole eIndkomst export, the demo's history. Returns the number of figures written."""
+    wanted = {(employment_id, month): float(hours) for employment_id, month, hours in figures}
+    if not wanted:
+        return 0
+    now = utcnow()
+    existing: dict[tuple[str, str], orm.PaidHours] = {}
+    for chunk in chunked(sorted({employment_id for employment_id, _ in wanted})):
+        for row in session.scalars(select(orm.PaidHours).where(orm.PaidHours.employment_id.in_(chunk))):
+            existing[(row.employment_id, row.month)] = row
+    new = []
+    for key, hours in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new.append({"employment_id": key[0], "month": key[1], "paid_hours": hours, "recorded_at": now})
+        elif row.paid_hours != hours:
+            row.paid_hours, row.recorded_at = hours, now
+    if new:
+        session.execute(orm.PaidHours.__table__.insert(), new)
+    session.flush()
+    return len(wanted)
+
+
 # ---- follow-ups ------------------------------------------------------------------------------------------
 
 
@@ -538,6 +562,6 @@ __all__ = [
     "CitizenLifecycle", "Hold", "LifecycleError", "OutcomeRequest", "available_hours", "citizen_lifecycle",
     "committed_hours", "employment_status", "end_employment", "filled_hours", "followup_detail", "followups",
     "history_of", "holds", "latest_event", "live_employments", "mark_followup", "parse_month", "person_of", "praktik_periods", "record_outcome",
-    "refresh_after_edit", "refresh_position_status", "rejected_pairs", "set_paid_hours", "set_position_status", "status_spans",
+    "refresh_after_edit", "refresh_position_status", "rejected_pairs", "set_paid_hours", "set_paid_hours_many", "set_position_status", "status_spans",
     "touch_lifecycle", "undo_latest",
 ]
