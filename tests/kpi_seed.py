@@ -56,7 +56,9 @@ def seed_kpi_jobcenter(session: Session, name: str, prefix: str, today: date) ->
 
 
 def _citizen(session: Session, jobcenter: orm.Jobcenter, citizen_id: str, ly_since: date, status: str) -> None:
+    # Recorded the day the spell began: the status history starts at the earlier of the two.
+    created = datetime(ly_since.year, ly_since.month, ly_since.day, 12, tzinfo=timezone.utc)
     session.add(orm.Citizen(id=citizen_id, jobcenter_id=jobcenter.id, capacity_hours=10, ly_since=ly_since,
-                            status=status, gender="f", birth_year=1970, created_at=CREATED, updated_at=CREATED))
+                            status=status, gender="f", birth_year=1970, created_at=created, updated_at=created))
     session.flush()
     session.add(orm.CitizenStatusChange(citizen_id=citizen_id, status=status, effective=ly_since, recorded_at=CREATED))

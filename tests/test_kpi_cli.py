@@ -144,3 +144,26 @@ def test_import_hours_refuses_a_file_without_the_columns(seeded, tmp_path):
     wrong.write_bytes(b"x")
     console, out = _console()
     assert run_import_hours(console, wrong) == 2 and ".csv og .xlsx" in out.getvalue()
+
+
+def test_accounts_accept_the_team_leader_role_for_one_jobcentre(seeded, capsys):
+    from service.cli.accounts import create_token_command
+
+    console, out = _console()
+    assert create_token_command(console, role="teamleader", jobcenters=["Horsens"], name="tl", expires_days=30) == 0
+    token = capsys.readouterr().out.strip()
+    console, out = _console()
+    assert create_token_command(console, role="teamleader", jobcenters=[], name="tl", expires_days=30) != 0
+    assert "en teamleder skal høre til præcis ét jobcenter" in out.getvalue()
+    from fastapi.testclient import TestClient
+
+    from api_support import bearer
+    from service.http.app import create_app
+
+    app = create_app(seeded)
+    try:
+        client = TestClient(app)
+        assert client.get("/api/v1/kpis", headers=bearer(token)).json()["jobcenter"] == "Horsens"
+        assert client.get("/api/v1/kpis", params={"jobcenter": "Vejle"}, headers=bearer(token)).status_code == 403
+    finally:
+        app.state.engine.dispose()

@@ -109,7 +109,7 @@ def import_hours_command(path: Path = typer.Argument(..., metavar="FIL", help="L
 
 
 @token_app.command("create")
-def token_create(role: str = typer.Option(..., "--role", help="consultant, case_system eller admin"),
+def token_create(role: str = typer.Option(..., "--role", help="consultant, teamleader, case_system eller admin"),
                  jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
                  name: str = typer.Option("", "--name", help="Beskrivelse af nøglen"),
                  expires_days: int = typer.Option(365, "--expires-days", help="Dage til nøglen udløber (0: aldrig)")
@@ -139,7 +139,7 @@ def token_revoke(token_id: int = typer.Argument(..., help="Nøglens id (se token
 
 @user_app.command("create")
 def user_create(username: str = typer.Argument(..., metavar="BRUGERNAVN", help="Brugernavnet der logges ind med"),
-                role: str = typer.Option(..., "--role", help="consultant eller admin"),
+                role: str = typer.Option(..., "--role", help="consultant, teamleader eller admin"),
                 jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
                 name: str = typer.Option("", "--name", help="Fulde navn, fx \"Anne Hansen\" (vises på siderne)"),
                 phone: str = typer.Option("", "--phone", help="Telefon (står på udplukket til virksomheden)"),

@@ -60,12 +60,13 @@ def resolve_jobcenter(session: Session, principal: Principal, requested: str | N
     return row
 
 
-def months_between(from_month: str | None, to_month: str | None, today: date) -> tuple[str, ...]:
+def months_between(from_month: str | None, to_month: str | None, today: date, *,
+                   default_months: int = DEFAULT_MONTHS) -> tuple[str, ...]:
     """The months from `from_month` to `to_month` ("YYYY-MM"); `to` defaults to the current month, `from`
-    to the twelve months ending with `to`."""
+    to the `default_months` months ending with `to`."""
     to_month = to_month or month_of(today)
     _check_month(to_month, "to")
-    from_month = from_month or shift_month(to_month, -(DEFAULT_MONTHS - 1))
+    from_month = from_month or shift_month(to_month, -(default_months - 1))
     _check_month(from_month, "from")
     if from_month > to_month:
         raise KpiRequestError(f"'from' ({from_month}) ligger efter 'to' ({to_month}).", field="from")
@@ -162,10 +163,11 @@ class KpiReport:
 
 
 def jobcenter_kpis(session: Session, principal: Principal, jobcenter: str | None, from_month: str | None,
-                   to_month: str | None, *, endpoint: str, today: date | None = None) -> KpiReport:
+                   to_month: str | None, *, endpoint: str, today: date | None = None,
+                   default_months: int = DEFAULT_MONTHS) -> KpiReport:
     """SK1–SK3 of every month in the range. Aggregates name no citizen; the access is logged as one entry."""
     row = resolve_jobcenter(session, principal, jobcenter)
-    months = months_between(from_month, to_month, today or date.today())
+    months = months_between(from_month, to_month, today or date.today(), default_months=default_months)
     data = load_lifecycle(session, row.id)
     figures = compute_kpis(data.histories, data.employments, months)
     _audit_aggregate(session, principal, endpoint, row.name)

@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from models.settings import Settings
-from service.http.web import assets, auth, citizen_edit, citizens, employers, positions, udpluk
+from service.http.web import assets, auth, citizen_edit, citizens, employers, kpis, positions, udpluk
 from service.http.web.auth_state import SESSION_MAX_AGE
 from service.http.web.templating import WEB_DIR
 
@@ -26,7 +26,7 @@ SESSION_COOKIE = "fleksmatch_session"
 log = logging.getLogger("fleksmatch.web")
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, positions, employers, citizens, citizen_edit, udpluk, assets):
+for module in (auth, positions, employers, citizens, citizen_edit, udpluk, kpis, assets):
     router.include_router(module.router)
 
 
