@@ -67,7 +67,8 @@ def _grid(frame: _Frame, months: Sequence[str]) -> list[str]:
                    f'fill="{COLOURS["national"]}">{round(step * 100)} %</text>')
     every = max(1, -(-len(months) // 8))   # at most about eight labels
     for index, month in enumerate(months):
-        if index % every == 0 or index == len(months) - 1:
+        last_fits = index == len(months) - 1 and index % every >= every / 2
+        if index % every == 0 or last_fits:
             out.append(f'<text x="{frame.x(index):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
                        f'font-size="11" fill="{COLOURS["national"]}">{escape(month_label(month))}</text>')
     return out
