@@ -157,3 +157,32 @@ def test_every_look_at_the_figures_is_in_the_audit_log(api, hired):
     finally:
         engine.dispose()
     assert sorted(rows) == [("GET /api/v1/fairness", None, "Horsens"), ("GET /api/v1/kpis", None, "Horsens")]
+
+
+def test_the_bulk_loader_builds_the_same_history_as_the_citizen_endpoint(api, hired):
+    """The KPIs read a whole jobcentre in a few queries; each citizen's history must be the one
+    GET /citizens/{id} shows, praktik and employment included."""
+    from service.core.kpis import load_lifecycle
+
+    employment = _citizen(api, hired)["employments"][0]["employment_id"]
+    api.client.patch(f"/api/v1/employments/{employment}", headers=api.as_("a"),
+                     json={"end_date": (HIRE_DAY + timedelta(days=40)).isoformat()})
+    run = api.client.post("/api/v1/positions/S-A/proposals", headers=api.as_("a")).json()
+    single = next(p for p in run["proposals"] if p["kind"] == "single")
+    praktik = api.client.patch(f"/api/v1/proposals/{single['proposal_id']}", headers=api.as_("a"), json={
+        "outcome": "praktik", "candidate_id": single["people"][0]["candidate_id"],
+        "date": (TODAY - timedelta(days=10)).isoformat()})
+    assert praktik.status_code == 200, praktik.text
+    engine = make_engine(api.url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            jobcenter = session.scalar(select(orm.Jobcenter.id).where(orm.Jobcenter.name == "Horsens"))
+            loaded = {h.citizen_id: h for h in load_lifecycle(session, jobcenter).histories}
+    finally:
+        engine.dispose()
+    assert set(loaded) == {"B-A1", "B-A2", "B-A3"}
+    assert any(p.status == "in_praktik" for h in loaded.values() for p in h.periods)
+    for citizen_id, history in loaded.items():
+        shown = _citizen(api, citizen_id)["status_history"]
+        assert [(p.status, p.start.isoformat(), p.end and p.end.isoformat()) for p in history.periods] == \
+            [(s["status"], s["from"], s["to"]) for s in shown], citizen_id
