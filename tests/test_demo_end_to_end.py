@@ -121,6 +121,11 @@ def test_fleksmatch_demo_twice_on_the_bundled_pool(tmp_path, monkeypatch):
     matched = int(re.search(r"Åbne stillinger\D+(\d+)", flat(first.output)).group(1))
     assert sum(book[name].max_row - 1 for name in book.sheetnames[1:-1]) == matched
     assert "Demo-forløb registreret på" in flat(first.output)
+    # This month's KPIs per jobcentre land near the report's range (SK1 80–90 %, SK2 55–85 %, SK3 18–30 %).
+    figures = re.findall(r"^(\S+)\s+(\d+) %\s+(\d+) %\s+(\d+) %\s+\d+\s*$", first.output.replace("\u00a0", " "), re.M)
+    assert {name for name, *_ in figures} == {jc["name"] for jc in pool.jobcenters}, first.output
+    for name, sk1, sk2, sk3 in figures:
+        assert 78 <= int(sk1) <= 92 and 50 <= int(sk2) <= 90 and 15 <= int(sk3) <= 33, (name, sk1, sk2, sk3)
     once = database_state(url)
     assert once["counts"] == expected_counts(pool)
     assert set(once["current"]) == {p.id for p in pool.positions} and once["open"] <= set(once["current"])

@@ -65,7 +65,7 @@ def calibration(rank: int, count: int) -> Calibration:
     def spread(position: int, low: float, high: float) -> float:
         return low + (high - low) * (position % count) / max(1, count - 1)
 
-    return Calibration(sk1=spread(rank, 0.81, 0.875), short_spells=spread(rank * 3 + 1, 0.72, 0.9),
+    return Calibration(sk1=spread(rank, 0.81, 0.875), short_spells=spread(rank * 3 + 1, 0.7, 0.86),
                        progression=spread(rank * 7 + 2, 0.21, 0.27))
 
 
@@ -207,7 +207,7 @@ class _Writer:
         monthly = employment.hours_per_week * 52 / 12
         rises = self.rising.next() if employment.hours_per_week <= 10 else draw.random() < 0.25
         rise_from = draw.randint(5, 10)
-        rise = 1 + draw.uniform(0.15, 0.45)
+        rise = 1 + draw.uniform(0.2, 0.5)   # still above the first months in a July with its holiday dip
         month, last = month_of(employment.start_date), month_of(employment.end_date or self.today)
         recent = shift_month(month_of(self.today), -5)
         index = 0
