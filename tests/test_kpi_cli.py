@@ -1,5 +1,5 @@
-"""`fleksmatch kpi` and `fleksmatch import-hours` (docs/cli.md): the figures per month as a table and a
-workbook, and paid hours imported all-or-nothing with a Danish message per bad row."""
+"""`fleksmatch kpi` and `fleksmatch import-hours` (docs/cli.md), on SQLite and PostgreSQL: the figures per month
+as a table and a workbook, and paid hours imported all-or-nothing with a Danish message per bad row."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import io
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from rich.console import Console
 from sqlalchemy import func, select
@@ -23,13 +25,13 @@ MONTH = month_of(TODAY)
 
 
 @pytest.fixture
-def seeded(sqlite_url, monkeypatch):
-    monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", sqlite_url)
-    engine = make_engine(sqlite_url)
+def seeded(db_url, monkeypatch):
+    monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", db_url)
+    engine = make_engine(db_url)
     with session_scope(session_factory(engine)) as session:
         seed_kpi_jobcenter(session, "Horsens", "H", TODAY)
         seed_kpi_jobcenter(session, "Vejle", "V", TODAY)
-    yield sqlite_url
+    yield db_url
     engine.dispose()
 
 
@@ -167,3 +169,21 @@ def test_accounts_accept_the_team_leader_role_for_one_jobcentre(seeded, capsys):
         assert client.get("/api/v1/kpis", params={"jobcenter": "Vejle"}, headers=bearer(token)).status_code == 403
     finally:
         app.state.engine.dispose()
+
+
+@given(year=st.integers(1990, 2100), month=st.integers(1, 12),
+       form=st.sampled_from(["{y}-{m:02d}", "{y}{m:02d}", "{m}-{y}", "{m:02d}/{y}", "{y}.{m}", "{m}.{y}"]))
+def test_every_accepted_month_form_reads_as_its_month(year: int, month: int, form: str) -> None:
+    from service.importer.hours import parse_month_cell
+
+    assert parse_month_cell(form.format(y=year, m=month)) == f"{year:04d}-{month:02d}"
+    assert parse_month_cell(date(year, month, 28)) == f"{year:04d}-{month:02d}"
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "13-2026", "2026", "nov", "", "2026-00"])
+def test_a_month_that_is_not_one_is_a_danish_cell_error(bad: str) -> None:
+    from service.importer.hours import parse_month_cell
+    from service.importer.rows import CellError
+
+    with pytest.raises(CellError, match="ÅÅÅÅ-MM|mangler"):
+        parse_month_cell(bad)
