@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kpi_seed import seed_kpi_jobcenter
 from models import orm

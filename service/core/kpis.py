@@ -22,7 +22,7 @@ from models import lifecycle, orm, placements
 from models.fairness import FairnessRecord, FairnessReport, fairness_report
 from models.kpi_citizens import KpiCitizens, citizens_behind
 from models.kpis import CitizenHistory, EmploymentRecord, MonthKpis, StatusPeriod, compute_kpis
-from models.months import last_day, month_of, month_range, parse_month, shift_month
+from models.months import first_day, last_day, month_of, month_range, parse_month, shift_month
 from models.vocabulary import CitizenStatus
 from service.core.audit import audit_reads
 from service.core.auth.principal import Principal
@@ -174,6 +174,32 @@ def jobcenter_kpis(session: Session, principal: Principal, jobcenter: str | None
     return KpiReport(row.name, [figures[m] for m in months])
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The team leader's page: the months' KPIs and fairness over the same period (up to today)."""
+
+    kpis: KpiReport
+    fairness_from: date
+    fairness_to: date
+    fairness: FairnessReport
+
+
+def jobcenter_overview(session: Session, principal: Principal, jobcenter: str | None, from_month: str | None,
+                       to_month: str | None, *, endpoint: str, today: date | None = None,
+                       default_months: int = DEFAULT_MONTHS) -> Overview:
+    """jobcenter_kpis and jobcenter_fairness over the same months, from one load of the jobcentre."""
+    today = today or date.today()
+    row = resolve_jobcenter(session, principal, jobcenter)
+    months = months_between(from_month, to_month, today, default_months=default_months)
+    data = load_lifecycle(session, row.id)
+    figures = compute_kpis(data.histories, data.employments, months)
+    first = first_day(months[0])
+    last = max(first, min(today, last_day(months[-1])))
+    fairness = fairness_report(fairness_records(session, row.id, data, first, last), last)
+    _audit_aggregate(session, principal, endpoint, row.name)
+    return Overview(KpiReport(row.name, [figures[m] for m in months]), first, last, fairness)
+
+
 def kpi_citizens(session: Session, principal: Principal, jobcenter: str | None, month: str | None, *,
                  endpoint: str, today: date | None = None) -> tuple[str, KpiCitizens]:
     """The citizens behind one month's figures (default the current month); every citizen listed is logged
@@ -243,7 +269,7 @@ def _audit_aggregate(session: Session, principal: Principal, endpoint: str, jobc
 
 
 __all__ = [
-    "DEFAULT_MONTHS", "MAX_MONTHS", "JobcenterLifecycle", "KpiReport", "KpiRequestError", "fairness_records",
-    "jobcenter_fairness", "jobcenter_kpis", "kpi_citizens", "load_lifecycle", "months_between",
+    "DEFAULT_MONTHS", "MAX_MONTHS", "JobcenterLifecycle", "KpiReport", "KpiRequestError", "Overview",
+    "fairness_records", "jobcenter_fairness", "jobcenter_kpis", "jobcenter_overview", "kpi_citizens", "load_lifecycle", "months_between",
     "resolve_jobcenter",
 ]

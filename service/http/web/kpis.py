@@ -19,7 +19,7 @@ from starlette.responses import Response
 from models import orm
 from models.danish import counted, number, percent, plural
 from models.kpis import NATIONAL, NATIONAL_MONTH, SK2_REPORT_RANGE, TARGETS, KpiValue, MonthKpis
-from models.months import first_day, last_day, month_of
+from models.months import month_of
 from models.vocabulary import Role
 from service.core import kpis
 from service.core.auth.principal import Principal
@@ -86,20 +86,17 @@ def kpi_page(request: Request, jobcenter: str | None = None, to: str | None = No
     from_month = request.query_params.get("from") or None
     name, choices = _jobcenter(session, principal, jobcenter)
     try:
-        report = kpis.jobcenter_kpis(session, principal, name, from_month, to or None, endpoint=ENDPOINT,
-                                     today=today, default_months=PAGE_MONTHS)
-        start = first_day(report.months[0].month)
-        end = min(today, last_day(report.months[-1].month))
-        _, first, last, fairness = kpis.jobcenter_fairness(session, principal, report.jobcenter, start,
-                                                           max(start, end), endpoint=ENDPOINT, today=today)
+        overview = kpis.jobcenter_overview(session, principal, name, from_month, to or None, endpoint=ENDPOINT,
+                                           today=today, default_months=PAGE_MONTHS)
     except KpiRequestError as exc:
         raise _refused(exc) from None
+    report = overview.kpis
     months = [m.month for m in report.months]
     cards = [_card(code, report.months) for code in TEXTS]
     return render(request, "kpis.html", {
         "nav": "nogletal", "jobcenter": report.jobcenter, "choices": choices, "from_month": months[0],
         "to_month": months[-1], "cards": cards, "rows": _rows(report.months), "months": months,
-        "fairness": fairness, "fairness_from": first, "fairness_to": last, "month_label": month_label,
+        "fairness": overview.fairness, "fairness_from": overview.fairness_from, "fairness_to": overview.fairness_to, "month_label": month_label,
         "percent": percent, "counted": counted, "number": number, "TEXTS": TEXTS,
     })
 
