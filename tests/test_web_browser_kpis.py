@@ -83,3 +83,51 @@ def test_team_leader_reads_the_kpis_and_opens_the_citizens_behind_them(tmp_path,
                 browser.close()
     finally:
         app.state.engine.dispose()
+
+
+def test_the_demo_history_as_a_team_leader_sees_it(tmp_path, monkeypatch):
+    """Two years of the demo's fleksjob history beside a small generated pool: the charts have a history to
+    show (the screenshot kpi-04-demo-historik.png), and nothing is fetched from elsewhere."""
+    from playwright.sync_api import sync_playwright
+
+    from models.db import make_engine, session_factory, session_scope, upgrade_database
+    from service.core.auth.users import create_user
+    from service.demo.fleksjob_history import record_fleksjob_history
+    from service.demo.loader import load_pool_into_database
+    from service.demo.pool_generator import JOBCENTERS, generate_pool
+    from service.http.app import create_app
+
+    cheap_password_hashing(monkeypatch)
+    monkeypatch.setenv("FLEKSMATCH_SECRET_KEY", "browser-test-secret")
+    url = f"sqlite:///{tmp_path / 'kpi-demo.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    with session_scope(session_factory(engine)) as session:
+        load_pool_into_database(session, generate_pool(120, 30, seed=5, jobcenters=JOBCENTERS[:1]))
+        record_fleksjob_history(session)
+        create_user(session, username="tina", password=PASSWORD, role="teamleader", jobcenters=["Horsens"],
+                    full_name="Tina Teamleder")
+    engine.dispose()
+    app = create_app(url)
+    try:
+        with live_server(app) as base_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_context(base_url=base_url, locale="da-DK",
+                                           viewport={"width": 1280, "height": 900}).new_page()
+                outside = []
+                page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
+                page.goto("/nogletal")
+                page.get_by_label("Brugernavn").fill("tina")
+                page.get_by_label("Adgangskode").fill(PASSWORD)
+                page.get_by_role("button", name="Log ind").click()
+                page.wait_for_url(re.compile(r"/nogletal$"))
+                figures = [int(text.split("\u00a0")[0]) for text in page.locator(".kpi-value").all_inner_texts()]
+                assert 78 <= figures[0] <= 92 and 15 <= figures[2] <= 33, figures
+                assert page.locator("svg.kpi-chart circle").count() > 60   # three charts of 24 months
+                assert not outside, outside
+                shot(page, "kpi-04-demo-historik")
+            finally:
+                browser.close()
+    finally:
+        app.state.engine.dispose()

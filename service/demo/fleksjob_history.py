@@ -90,7 +90,7 @@ def record_fleksjob_history(session: Session, today: date | None = None) -> Flek
         aim = calibration(rank, len([c for c in centres if pool[c.id]]))
         current = round(len(pool[centre.id]) * aim.sk1 / (1 - aim.sk1))
         workplaces = writer.workplaces(centre)
-        writer.calibrate(aim)
+        writer.calibrate(aim, pool[centre.id])
         spacing = HISTORY_MONTHS * 30 / current   # hires spread evenly, so every quarter has its share
         for k in range(current):
             start = today - timedelta(days=5 + int(k * spacing) + draw.randrange(max(1, int(spacing))))
@@ -140,11 +140,13 @@ class _Writer:
 
     # ---- the people -------------------------------------------------------------------------------------
 
-    def calibrate(self, aim: Calibration) -> None:
+    def calibrate(self, aim: Calibration, pool: list[orm.Citizen]) -> None:
         """Short spells and rising hours in their exact shares, in order (noise would swamp a quarter's
-        few dozen spells)."""
+        few dozen spells); gender and age drawn from the jobcentre's pool, so that fairness monitoring finds
+        no difference the demo itself made."""
         self.short = _Share(aim.short_spells)
         self.rising = _Share(aim.progression)
+        self.people = [(c.gender, c.birth_year) for c in pool]
 
     def spell_days(self, draw: random.Random) -> int:
         """Days on LY before a job: under 6 months for the calibrated share, else 6 to 20 months."""
@@ -179,11 +181,11 @@ class _Writer:
 
     def _citizen(self, centre: orm.Jobcenter, ly_since: date, capacity: int, draw: random.Random) -> orm.Citizen:
         number = len(self.citizens) + 1
+        gender, birth_year = self.people[draw.randrange(len(self.people))]
         citizen = orm.Citizen(
             id=f"{PREFIX}{number:05d}", jobcenter_id=centre.id, capacity_hours=capacity,
             capacity_basis="measured", competences=[], wishes=[], status=CitizenStatus.available,
-            gender=draw.choice(("f", "f", "m", "m", "f", "m", "x")) if draw.random() > 0.02 else None,
-            birth_year=self.today.year - draw.randint(28, 66), ly_since=ly_since, ly_months_last_24=0,
+            gender=gender, birth_year=birth_year, ly_since=ly_since, ly_months_last_24=0,
             created_at=_moment(ly_since), updated_at=_moment(ly_since))
         self.citizens.append(citizen)
         self.changes.append(orm.CitizenStatusChange(citizen_id=citizen.id, status=CitizenStatus.available,
