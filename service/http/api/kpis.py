@@ -40,7 +40,6 @@ class KpisOut(BaseModel):
 
 
 class FairnessGroupOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
     group: str
     label: str
     n: int
