@@ -26,6 +26,13 @@ def number(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
+def percent(fraction: float | None) -> str:
+    """A share as Danish whole percent ("89 %", with a no-break space); "–" when there is none (None)."""
+    if fraction is None:
+        return "–"
+    return f"{round(100 * float(fraction))}\u00a0%"
+
+
 def plural(count: float, singular: str, plural_form: str) -> str:
     """The noun form for `count`: Danish uses the singular for exactly one (and minus one), the plural for
     everything else, zero and fractions included ("0 timer", "1 time", "1,5 timer")."""
@@ -76,5 +83,6 @@ def danish_stemmer() -> snowballstemmer.stemmer:
 
 
 __all__ = [
-    "LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "danish_stemmer", "fold", "local_time", "number", "plural",
+    "LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "danish_stemmer", "fold", "local_time", "number",
+    "percent", "plural",
 ]

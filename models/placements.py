@@ -401,6 +401,30 @@ def set_paid_hours(session: Session, employment: orm.Employment, month: str, pai
     return row
 
 
+def set_paid_hours_many(session: Session, figures: Iterable[tuple[str, str, float]]) -> int:
+    """set_paid_hours for many (employment_id, month, paid_hours) at once, in a few queries: an import of a
+    whole eIndkomst export, the demo's history. Returns the number of figures written."""
+    wanted = {(employment_id, month): float(hours) for employment_id, month, hours in figures}
+    if not wanted:
+        return 0
+    now = utcnow()
+    existing: dict[tuple[str, str], orm.PaidHours] = {}
+    for chunk in chunked(sorted({employment_id for employment_id, _ in wanted})):
+        for row in session.scalars(select(orm.PaidHours).where(orm.PaidHours.employment_id.in_(chunk))):
+            existing[(row.employment_id, row.month)] = row
+    new = []
+    for key, hours in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new.append({"employment_id": key[0], "month": key[1], "paid_hours": hours, "recorded_at": now})
+        elif row.paid_hours != hours:
+            row.paid_hours, row.recorded_at = hours, now
+    if new:
+        session.execute(orm.PaidHours.__table__.insert(), new)
+    session.flush()
+    return len(wanted)
+
+
 # ---- follow-ups ------------------------------------------------------------------------------------------
 
 
@@ -518,28 +542,37 @@ def status_spans(session: Session, citizen: orm.Citizen,
         employments = list(session.scalars(select(orm.Employment).where(
             orm.Employment.citizen_id == citizen.id, orm.Employment.annulled_at.is_(None))))
     periods = [lifecycle.Period(e.start_date, e.end_date) for e in employments]
-    praktik = _praktik_periods(session, citizen.id)
+    return history_of(citizen.ly_since, citizen.created_at.date(), base, periods, _praktik_periods(session, citizen.id))
+
+
+def history_of(ly_since: date | None, created_on: date, base: list[tuple[date, str]],
+               employments: list[lifecycle.Period], praktik: list[lifecycle.Period]) -> list[lifecycle.StatusSpan]:
+    """status_spans from loaded rows (the KPIs load a whole jobcentre's rows in a few queries)."""
     # From ly_since, else from the first thing known (back-dated events may predate the record).
-    known = [d for d, _ in base] + [citizen.created_at.date()] + [p.start for p in (*periods, *praktik)]
-    origin = min(known + ([citizen.ly_since] if citizen.ly_since else []))
-    return lifecycle.status_history(origin, base, periods, praktik)
+    known = [d for d, _ in base] + [created_on] + [p.start for p in (*employments, *praktik)]
+    origin = min(known + ([ly_since] if ly_since else []))
+    return lifecycle.status_history(origin, base, employments, praktik)
 
 
 def _praktik_periods(session: Session, citizen_id: str) -> list[lifecycle.Period]:
-    """Each live praktik, cut short by the person's next live event in the same proposal."""
     events = session.scalars(select(orm.ProposalEvent).where(
         orm.ProposalEvent.candidate_id == citizen_id, orm.ProposalEvent.annulled_at.is_(None))
         .order_by(orm.ProposalEvent.at, orm.ProposalEvent.id)).all()
+    return praktik_periods([(e.proposal_id, e.outcome, e.effective_date, e.end_date) for e in events])
+
+
+def praktik_periods(events: list[tuple[str, str, date | None, date | None]]) -> list[lifecycle.Period]:
+    """Each live praktik of one person, cut short by their next live event in the same proposal. `events` are
+    (proposal_id, outcome, effective_date, end_date) of the person's live events in recording order."""
     periods = []
-    for k, event in enumerate(events):
-        if event.outcome != S.praktik or event.effective_date is None:
+    for k, (proposal_id, outcome, start, end) in enumerate(events):
+        if outcome != S.praktik or start is None:
             continue
-        end = event.end_date
-        later = [e.effective_date for e in events[k + 1:] if e.proposal_id == event.proposal_id and e.effective_date]
+        later = [e[2] for e in events[k + 1:] if e[0] == proposal_id and e[2]]
         if later:
             end = min(end, later[0] - timedelta(days=1)) if end else later[0] - timedelta(days=1)
-        if end is None or end >= event.effective_date:
-            periods.append(lifecycle.Period(event.effective_date, end))
+        if end is None or end >= start:
+            periods.append(lifecycle.Period(start, end))
     return periods
 
 
@@ -558,7 +591,7 @@ def parse_month(value: str) -> tuple[int, int]:
 __all__ = [
     "CitizenLifecycle", "Hold", "LifecycleError", "OutcomeRequest", "available_hours", "citizen_lifecycle",
     "committed_hours", "employment_status", "end_employment", "filled_hours", "followup_detail", "followups",
-    "holds", "latest_event", "live_employments", "mark_followup", "parse_month", "person_of", "record_outcome",
-    "refresh_after_edit", "refresh_position_status", "rejected_pairs", "set_paid_hours", "set_position_status", "status_spans",
+    "history_of", "holds", "latest_event", "live_employments", "mark_followup", "parse_month", "person_of", "praktik_periods", "record_outcome",
+    "refresh_after_edit", "refresh_position_status", "rejected_pairs", "set_paid_hours", "set_paid_hours_many", "set_position_status", "status_spans",
     "touch_lifecycle", "undo_latest",
 ]

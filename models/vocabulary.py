@@ -233,6 +233,7 @@ class Role(CodeSet):
     consultant = ("consultant", "Konsulent")
     case_system = ("case_system", "Sagssystem")
     admin = ("admin", "Administrator")
+    teamleader = ("teamleader", "Teamleder")   # one jobcentre; its KPIs and fairness page (docs/kpis.md)
 
 
 class AuditAction(CodeSet):

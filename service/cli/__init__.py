@@ -88,8 +88,28 @@ def rematch_command(jobcenter: Optional[str] = typer.Option(None, "--jobcenter",
     raise typer.Exit(run_rematch_command(console, jobcenter=jobcenter, report=report))
 
 
+@app.command("kpi")
+def kpi_command(jobcenter: Optional[str] = typer.Option(None, "--jobcenter", help="Kun dette jobcenter (standard: alle)"),
+                from_month: Optional[str] = typer.Option(None, "--from", metavar="ÅÅÅÅ-MM", help="Første måned (standard: 11 måneder før --to)"),
+                to_month: Optional[str] = typer.Option(None, "--to", metavar="ÅÅÅÅ-MM", help="Sidste måned (standard: denne)"),
+                report: Optional[Path] = typer.Option(None, "--report", help="Excel-rapport (.xlsx)")) -> None:
+    """Vis succeskriterierne SK1–SK3 pr. måned (og skriv dem i en Excel-rapport)."""
+    from service.cli.kpi import run_kpi_command
+
+    raise typer.Exit(run_kpi_command(console, jobcenter=jobcenter, from_month=from_month, to_month=to_month,
+                                     report=report))
+
+
+@app.command("import-hours")
+def import_hours_command(path: Path = typer.Argument(..., metavar="FIL", help="Løntimer fra eIndkomst: .xlsx eller .csv")) -> None:
+    """Importér betalte timer pr. måned (eIndkomst løntimer) til ansættelserne: alt eller intet."""
+    from service.importer.hours import run_import_hours
+
+    raise typer.Exit(run_import_hours(console, path))
+
+
 @token_app.command("create")
-def token_create(role: str = typer.Option(..., "--role", help="consultant, case_system eller admin"),
+def token_create(role: str = typer.Option(..., "--role", help="consultant, teamleader, case_system eller admin"),
                  jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
                  name: str = typer.Option("", "--name", help="Beskrivelse af nøglen"),
                  expires_days: int = typer.Option(365, "--expires-days", help="Dage til nøglen udløber (0: aldrig)")
@@ -119,7 +139,7 @@ def token_revoke(token_id: int = typer.Argument(..., help="Nøglens id (se token
 
 @user_app.command("create")
 def user_create(username: str = typer.Argument(..., metavar="BRUGERNAVN", help="Brugernavnet der logges ind med"),
-                role: str = typer.Option(..., "--role", help="consultant eller admin"),
+                role: str = typer.Option(..., "--role", help="consultant, teamleader eller admin"),
                 jobcenter: list[str] = typer.Option([], "--jobcenter", help="Jobcenter (kan gentages)"),
                 name: str = typer.Option("", "--name", help="Fulde navn, fx \"Anne Hansen\" (vises på siderne)"),
                 phone: str = typer.Option("", "--phone", help="Telefon (står på udplukket til virksomheden)"),

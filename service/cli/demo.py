@@ -29,6 +29,8 @@ from service.cli.console_views import print_ranking
 from service.cli.rematch import rematch_with_progress, report_and_summary
 from service.core import pool
 from service.core.auth.users import create_user
+from service.cli.kpi import print_current_kpis
+from service.demo.fleksjob_history import record_fleksjob_history
 from service.demo.history import record_demo_history
 from service.demo.loader import LoadSummary, load_pool_into_database, stored_pool
 from service.demo.pool_generator import DEMO_POOL_PATH, Pool, load_demo_pool
@@ -160,6 +162,28 @@ def step_record_history(context: DemoContext) -> None:
                           f"{and_list(parts)}.")
 
 
+def step_record_fleksjob_history(context: DemoContext) -> None:
+    """Two years of fleksjob history beside the pool (service.demo.fleksjob_history), for the KPIs."""
+    with context.console.status("Registrerer to års fleksjobforløb…"), session_scope(context.sessions) as session:
+        summary = record_fleksjob_history(session)
+    context.results["fleksjob_history"] = summary
+    if summary.already_there:
+        context.console.print("  To års fleksjobforløb er allerede registreret.")
+        return
+    context.console.print(f"To års fleksjobforløb registreret: {counted(summary.citizens, 'borger', 'borgere')} i "
+                          f"fleksjob eller tidligere i fleksjob, {counted(summary.employments, 'ansættelse', 'ansættelser')} "
+                          f"og {counted(summary.paid_months, 'måned', 'måneder')} med løntimer.")
+
+
+def step_print_kpis(context: DemoContext) -> None:
+    """This month's SK1–SK3 per jobcentre (docs/kpis.md)."""
+    context.console.print()
+    print_current_kpis(context.console, context.sessions)
+    context.console.print("Teamledere ser tallene pr. måned under [bold]Nøgletal[/] i webgrænsefladen "
+                          f"(log ind som [bold]{DEMO_TEAMLEADER['username']}[/], adgangskode "
+                          f"[bold]{DEMO_TEAMLEADER['password']}[/]) og med [bold]fleksmatch kpi[/].")
+
+
 HISTORY_LABELS = (("hired", "ansat"), ("hired_then_ended", "ansat og siden stoppet"), ("praktik", "i praktik"),
                   ("contacted", "kontaktet"), ("rejected", "afvist"), ("withdrawn", "trukket tilbage"))
 
@@ -168,6 +192,8 @@ def step_print_pool_statistics(context: DemoContext) -> None:
     """Statistics of the demo jobcentres as stored in the database."""
     with session_scope(context.sessions) as session:
         candidates, positions = stored_pool(session, [jc["name"] for jc in context.pool.jobcenters])
+    pooled = {citizen.id for citizen in context.pool.citizens}  # not the fleksjob history's citizens
+    candidates = [candidate for candidate in candidates if candidate.id in pooled]
     context.statistics = pool_statistics(candidates, positions)
     print_pool_statistics(context.console, context.statistics)
 
@@ -214,12 +240,17 @@ DEMO_USER = {"username": "demo", "password": "demo-kodeord", "role": "consultant
              "full_name": "Dorte Demo", "phone": "+45 70 10 20 30", "email": "dorte.demo@jobcenter.example"}
 
 
+DEMO_TEAMLEADER = {"username": "teamleder", "password": "demo-kodeord", "role": "teamleader",
+                   "jobcenters": ["Horsens"], "full_name": "Tove Teamleder"}
+
+
 def step_demo_consultant(context: DemoContext) -> None:
-    """Create the demo consultant (once) and say how to log in."""
+    """Create the demo consultant and team leader (once) and say how to log in."""
     with session_scope(context.sessions) as session:
-        exists = session.scalar(select(orm.User).where(orm.User.username == DEMO_USER["username"])) is not None
-        if not exists:
-            create_user(session, **DEMO_USER)
+        for account in (DEMO_USER, DEMO_TEAMLEADER):
+            exists = session.scalar(select(orm.User).where(orm.User.username == account["username"])) is not None
+            if not exists:
+                create_user(session, **account)
     user = DEMO_USER
     context.console.print()
     context.console.print(f"Start webgrænsefladen med [bold]make serve[/] og åbn http://127.0.0.1:8000. "
@@ -229,7 +260,8 @@ def step_demo_consultant(context: DemoContext) -> None:
 
 
 DEMO_STEPS: list[DemoStep] = [step_prepare_database, step_load_pool, step_record_history, step_print_pool_statistics,
-                              step_show_ranking_examples, step_rematch, step_report, step_demo_consultant]
+                              step_show_ranking_examples, step_rematch, step_report, step_record_fleksjob_history,
+                              step_demo_consultant, step_print_kpis]
 
 
 def run_demo(console: Console, *, url: str | None = None, steps: Iterable[DemoStep] | None = None) -> DemoContext:

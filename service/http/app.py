@@ -14,7 +14,7 @@ from models.settings import Settings, load_settings
 from service.core.jobs import RematchRunner
 from service.core.pool_cache import PoolCache
 from service.http.api import (
-    audit, citizens, employers, employments, followups, health, jobs, match, metrics, positions, proposals,
+    audit, citizens, employers, employments, followups, health, jobs, kpis, match, metrics, positions, proposals,
 )
 from service.http.api.common import API_PREFIX
 from service.http.observability import RequestContext
@@ -47,6 +47,7 @@ TAGS = [
     {"name": "Ansættelser", "description": "Ansættelser skabt af udfaldet `hired`: afslutning og betalte timer."},
     {"name": "Opfølgning", "description": "Opfølgninger efter udfald, som liste og som kalender (iCalendar)."},
     {"name": "Genmatchning", "description": "Samlet genmatchning af et jobcenters pulje i baggrunden."},
+    {"name": "Nøgletal", "description": "STARs succeskriterier SK1–SK3 pr. måned og overvågning af ligebehandling."},
     {"name": "Adgangslog", "description": "Log over opslag i borgerdata."},
     {"name": "Drift", "description": "Drift og overvågning."},
 ]
@@ -89,8 +90,8 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     install_problem_handlers(app)
     app.add_middleware(TextGuard)  # inside the size limit: it reads only bodies that passed it
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    for area in (health, match, citizens, employers, positions, proposals, employments, followups, jobs, audit,
-                 metrics):
+    for area in (health, match, citizens, employers, positions, proposals, employments, followups, jobs, kpis,
+                 audit, metrics):
         app.include_router(area.router, prefix=API_PREFIX)
     _register_problem_schema(app)
     install_web_ui(app, settings)

@@ -10,12 +10,14 @@ ROLES: tuple[str, ...] = Role.codes()
 
 
 def role_problem(role: str, jobcenters: list[str] | tuple[str, ...]) -> str | None:
-    """A Danish reason the role/jobcentre combination is invalid, or None. A consultant belongs to exactly
-    one jobcentre; a case-system account to one or more; an admin sees every jobcentre."""
+    """A Danish reason the role/jobcentre combination is invalid, or None. A consultant (and a team leader)
+    belongs to exactly one jobcentre; a case-system account to one or more; an admin sees every jobcentre."""
     if role not in ROLES:
         return f"ukendt rolle '{role}'; gyldige roller: {', '.join(ROLES)}"
     if role == Role.consultant and len(jobcenters) != 1:
         return "en konsulent skal høre til præcis ét jobcenter (--jobcenter)"
+    if role == Role.teamleader and len(jobcenters) != 1:
+        return "en teamleder skal høre til præcis ét jobcenter (--jobcenter)"
     if role == Role.case_system and not jobcenters:
         return "et sagssystem skal have mindst ét jobcenter (--jobcenter)"
     return None

@@ -18,7 +18,8 @@ from starlette.staticfiles import StaticFiles
 
 from models.settings import Settings
 from service.http.web import (
-    assets, auth, calendar, citizen_edit, citizens, employers, employments, outcomes, overview, positions, udpluk,
+    assets, auth, calendar, citizen_edit, citizens, employers, employments, kpis, outcomes, overview, positions,
+    udpluk,
 )
 from service.http.web.auth_state import SESSION_MAX_AGE
 from service.http.web.templating import WEB_DIR
@@ -29,7 +30,7 @@ log = logging.getLogger("fleksmatch.web")
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, overview, positions, outcomes, employers, citizens, employments, citizen_edit, udpluk, calendar,
-               assets):
+               kpis, assets):
     router.include_router(module.router)
 
 
