@@ -16,7 +16,7 @@ from models import orm, placements, store
 from models.diagnosis import diagnosis_warning
 from models.errors import ID_PATTERN
 from models.schemas import Candidate
-from service.http.api.common import endpoint_of, invalid, same_id, value_problem
+from service.http.api.common import endpoint_of, invalid, same_id, upsert_responses, upserted, value_problem
 from service.http.api.employments import employment_out
 from service.http.api.lifecycle_schemas import StatusSpanOut
 from service.http.api.schemas import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
@@ -55,8 +55,7 @@ def free_text_warnings(candidate: Candidate) -> list[str]:
 
 
 @router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
-            responses={201: {"model": CitizenOut, "description": "Borgeren er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+            responses=upsert_responses(CitizenOut, "Borgeren er oprettet"))
 @retry_races
 def put_citizen(id: IdPath, request: Request, response: Response, session: DbSession, principal: CurrentPrincipal,
                 body: Annotated[CitizenIn, Body(openapi_examples={"borger": {
@@ -79,10 +78,7 @@ def put_citizen(id: IdPath, request: Request, response: Response, session: DbSes
         audit(session, principal, "update" if existing else "create", endpoint_of(request), citizen_id=id,
               jobcenter=jobcenter)
     session.flush()
-    out = citizen_out(session, citizen)
-    session.commit()
-    response.status_code = 200 if existing else 201
-    return out
+    return upserted(session, response, citizen_out(session, citizen), existed=existing is not None)
 
 
 @router.get("/citizens/{id}", response_model=CitizenOut, summary="Læs en borger",

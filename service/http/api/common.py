@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import Request, Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 
 from models.errors import danish_errors
 from models.placements import LifecycleError
-from service.http.problems import Problem
+from service.http.problems import Problem, problem_responses
 
 API_PREFIX = "/api/v1"
+T = TypeVar("T")
 
 
 def endpoint_of(request: Request) -> str:
@@ -25,6 +30,20 @@ def json_response(body: BaseModel, status_code: int = 200) -> Response:
     """A response model the route has built (and so validated) itself, serialised once by pydantic. FastAPI
     would validate it again and, for a sync route, do so on another worker thread."""
     return Response(content=body.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+def upsert_responses(model: type[BaseModel], created: str) -> dict[int | str, dict]:
+    """The documented answers of an idempotent PUT: 200 (updated), 201 with `created`, and the problems."""
+    return {201: {"model": model, "description": created},
+            **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)}
+
+
+def upserted(session: Session, response: Response, out: BaseModel, existed: bool) -> BaseModel:
+    """The end of an idempotent PUT: commit, then 200 when the object existed, 201 when it was created.
+    `out` is built before the commit, from what was written."""
+    session.commit()
+    response.status_code = 200 if existed else 201
+    return out
 
 
 def same_id(path_id: str, body_id: str | None) -> None:
@@ -49,3 +68,15 @@ def lifecycle_problem(exc: LifecycleError) -> Problem:
     if exc.conflict:
         return Problem(409, str(exc))
     return Problem(422, str(exc), errors=[{"field": exc.field or "body", "message": str(exc)}])
+
+
+def lifecycle_change(session: Session, change: Callable[[], object], answer: Callable[[], T]) -> T:
+    """Run a lifecycle change (a refusal becomes its problem, see lifecycle_problem), build the answer from
+    what it wrote, then commit."""
+    try:
+        change()
+    except LifecycleError as exc:
+        raise lifecycle_problem(exc) from None
+    out = answer()
+    session.commit()
+    return out

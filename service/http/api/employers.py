@@ -9,11 +9,10 @@ from fastapi import APIRouter, Body, Path, Response
 from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Employer, EmployerDetails, Location
-from service.http.api.common import same_id
+from service.http.api.common import same_id, upsert_responses, upserted
 from service.http.api.schemas import EMPLOYER_EXAMPLE, EmployerIn, EmployerOut
 from service.http.deps import CurrentPrincipal, DbSession, write_target
 from service.http.retry import retry_races
-from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Virksomhedens id")]
@@ -29,8 +28,7 @@ def employer_out(row: orm.Employer) -> EmployerOut:
 
 
 @router.put("/employers/{id}", response_model=EmployerOut, summary="Opret eller opdatér en virksomhed",
-            responses={201: {"model": EmployerOut, "description": "Virksomheden er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+            responses=upsert_responses(EmployerOut, "Virksomheden er oprettet"))
 @retry_races
 def put_employer(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[EmployerIn, Body(openapi_examples={"bageri": {
@@ -45,7 +43,4 @@ def put_employer(id: IdPath, response: Response, session: DbSession, principal: 
                                  if name in body.model_fields_set})
     row = store.upsert_employer(session, employer, jobcenter, postcode=body.postcode, location=body.location,
                                 details=details)
-    out = employer_out(row)
-    session.commit()
-    response.status_code = 200 if existing else 201
-    return out
+    return upserted(session, response, employer_out(row), existed=existing is not None)

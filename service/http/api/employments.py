@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Request
 from models import orm, placements
 from models.placements import LifecycleError
 from service.core import lifecycle
-from service.http.api.common import endpoint_of, lifecycle_problem
+from service.http.api.common import endpoint_of, lifecycle_change, lifecycle_problem
 from service.http.api.lifecycle_schemas import EmploymentEndIn, EmploymentOut, PaidHoursIn, PaidHoursOut
 from service.http.deps import CurrentPrincipal, DbSession, ScopedEmployment
 from service.http.problems import problem_responses
@@ -35,15 +35,11 @@ def end_employment(employment: ScopedEmployment, body: EmploymentEndIn, request:
                    principal: CurrentPrincipal) -> EmploymentOut:
     """Borgeren er tilbage i puljen dagen efter `end_date`, og stillingens timer er ledige igen (status
     tilbage til åben), medmindre `position_closed` er sand."""
-    try:
-        lifecycle.end_employment(session, principal, employment, end_date=body.end_date,
-                                 ended_reason=body.ended_reason, position_closed=body.position_closed,
-                                 endpoint=endpoint_of(request))
-    except LifecycleError as exc:
-        raise lifecycle_problem(exc) from None
-    out = employment_out(employment)
-    session.commit()
-    return out
+    return lifecycle_change(
+        session, lambda: lifecycle.end_employment(session, principal, employment, end_date=body.end_date,
+                                                  ended_reason=body.ended_reason, position_closed=body.position_closed,
+                                                  endpoint=endpoint_of(request)),
+        lambda: employment_out(employment))
 
 
 @router.put("/employments/{employment_id}/hours/{month}", response_model=PaidHoursOut,

@@ -15,7 +15,7 @@ from models.errors import ID_PATTERN
 from models.schemas import MatchOptions, Position
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
 from service.core.pool_cache import position_version_key
-from service.http.api.common import endpoint_of, invalid, json_response, same_id
+from service.http.api.common import endpoint_of, invalid, json_response, same_id, upsert_responses, upserted
 from service.http.api.schemas import POSITION_EXAMPLE, PositionIn, PositionOut, StoredMatchResponse
 from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version,
@@ -37,8 +37,7 @@ def position_out(session: Session, row: orm.Position) -> PositionOut:
 
 
 @router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
-            responses={201: {"model": PositionOut, "description": "Stillingen er oprettet"},
-                       **problem_responses(400, 401, 403, 404, 409, 413, 422, 500)})
+            responses=upsert_responses(PositionOut, "Stillingen er oprettet"))
 @retry_races
 def put_position(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
                  body: Annotated[PositionIn, Body(openapi_examples={"rengøring": {
@@ -59,10 +58,7 @@ def put_position(id: IdPath, response: Response, session: DbSession, principal: 
         raise invalid(exc) from None
     row = store.upsert_position(session, position, jobcenter, status=body.status, postcode=body.postcode)
     placements.refresh_after_edit(session, row, on=date.today())
-    out = position_out(session, row)
-    session.commit()
-    response.status_code = 200 if existing else 201
-    return out
+    return upserted(session, response, position_out(session, row), existed=existing is not None)
 
 
 @router.get("/positions/{id}", response_model=PositionOut, summary="Læs en stilling med opgaver",

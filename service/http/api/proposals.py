@@ -9,10 +9,10 @@ from fastapi import APIRouter, Body, Request
 from sqlalchemy.orm import Session
 
 from models import orm
-from models.placements import LifecycleError, OutcomeRequest
+from models.placements import OutcomeRequest
 from service.core import lifecycle
 from service.core.lifecycle import ProposalView
-from service.http.api.common import endpoint_of, lifecycle_problem
+from service.http.api.common import endpoint_of, lifecycle_change
 from service.http.api.lifecycle_schemas import (
     EventOut, OutcomeIn, PersonOut, PositionProposalsOut, ProposalOut, UndoIn,
 )
@@ -64,13 +64,9 @@ def record_outcome(proposal: ScopedProposal, request: Request, session: DbSessio
     (fx kontaktet → praktik → ansat); ellers 409 med nuværende og ønsket tilstand. `hired` opretter en
     ansættelse; `praktik` og `contacted` reserverer personen; `rejected` holder borgeren ude af stillingen."""
     request_ = OutcomeRequest(**body.model_dump())
-    try:
-        lifecycle.record_outcome(session, principal, proposal, request_, endpoint=endpoint_of(request))
-    except LifecycleError as exc:
-        raise lifecycle_problem(exc) from None
-    out = proposal_out(_view(session, proposal))
-    session.commit()
-    return out
+    return lifecycle_change(
+        session, lambda: lifecycle.record_outcome(session, principal, proposal, request_, endpoint=endpoint_of(request)),
+        lambda: proposal_out(_view(session, proposal)))
 
 
 @router.post("/proposals/{proposal_id}/undo", response_model=ProposalOut,
@@ -79,14 +75,10 @@ def undo_outcome(proposal: ScopedProposal, request: Request, session: DbSession,
                  body: UndoIn) -> ProposalOut:
     """Personens seneste udfald annulleres (det bevares i historikken, markeret annulleret), og dets
     følger rulles tilbage: en ansættelse annulleres, en reservation eller et afslag ophører."""
-    try:
-        lifecycle.undo_outcome(session, principal, proposal, body.candidate_id, body.reason,
-                               endpoint=endpoint_of(request))
-    except LifecycleError as exc:
-        raise lifecycle_problem(exc) from None
-    out = proposal_out(_view(session, proposal))
-    session.commit()
-    return out
+    return lifecycle_change(
+        session, lambda: lifecycle.undo_outcome(session, principal, proposal, body.candidate_id, body.reason,
+                                                endpoint=endpoint_of(request)),
+        lambda: proposal_out(_view(session, proposal)))
 
 
 @router.get("/positions/{id}/proposals", response_model=PositionProposalsOut,
