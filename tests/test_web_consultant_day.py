@@ -5,9 +5,7 @@ forslag", people's names, the favicon."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -15,42 +13,14 @@ from models import orm, store
 from models.db import session_scope
 from models.geo_data import location_for_postcode
 from models.schemas import Candidate
-from service.http.app import create_app
-from web_seed import cheap_password_hashing, copy_of, position_form, seeded_template
-from test_web_pages import create_position, login, match
+from web_seed import position_form
+from test_web_pages import anna, app, create_position, factory, login, match, template  # noqa: F401 - shared fixtures
 
 # Two cleaners with an address: one in Horsens, one in Aalborg (about 100 km away), both with a commute limit.
 NEAR = {"id": "B-7", "jobcenter": "Horsens", "capacity_hours": 6, "competences": ["rengøring"],
         "location": dict(zip(("lat", "lon"), location_for_postcode("8700"))), "max_commute_km": 15}
 FAR = {"id": "B-8", "jobcenter": "Horsens", "capacity_hours": 6, "competences": ["rengøring"],
        "location": dict(zip(("lat", "lon"), location_for_postcode("9000"))), "max_commute_km": 20}
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory):
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        cheap_password_hashing(monkeypatch)
-        return seeded_template(tmp_path_factory.mktemp("web-day"))
-
-
-@pytest.fixture
-def app(template, tmp_path, monkeypatch: pytest.MonkeyPatch):
-    cheap_password_hashing(monkeypatch)
-    monkeypatch.setenv("FLEKSMATCH_SECRET_KEY", "test-secret")
-    app = create_app(copy_of(template, tmp_path))
-    yield app
-    app.state.engine.dispose()
-
-
-@pytest.fixture
-def factory(app):
-    return app.state.session_factory
-
-
-@pytest.fixture
-def anna(app) -> Iterator[tuple[TestClient, str]]:
-    with TestClient(app) as client:
-        yield client, login(client, "anna")
 
 
 def add_citizens(factory, *citizens: dict) -> None:

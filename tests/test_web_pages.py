@@ -121,11 +121,7 @@ def test_login_ends_after_a_working_day(anna, monkeypatch: pytest.MonkeyPatch) -
     assert client.get("/stillinger", follow_redirects=False).status_code == 303
 
 
-def test_deactivated_user_loses_access_at_once(anna, factory) -> None:
-    client, _ = anna
-    with session_scope(factory) as session:
-        session.scalars(select(orm.User).where(orm.User.username == "anna")).one().active = False
-    assert client.get("/stillinger", follow_redirects=False).status_code == 303
+# Deactivation: tests/test_web_sessions_and_throttle.py (the user's own cookie and a copied one).
 
 
 @pytest.mark.parametrize("target, expected", [

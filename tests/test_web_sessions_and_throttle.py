@@ -43,11 +43,14 @@ def test_an_idle_session_ends_after_30_minutes(anna, factory) -> None:
     assert client.get("/stillinger", follow_redirects=False).status_code == 303
 
 
-def test_deactivating_ends_sessions_server_side(anna, factory) -> None:
+def test_deactivating_ends_sessions_server_side(anna, app, factory) -> None:
+    """At once, for the user's own cookie and for a copied one."""
     client, _ = anna
+    thief = _copy_of(client, app)
     with session_scope(factory) as session:
         session.scalars(select(orm.User).where(orm.User.username == "anna")).one().active = False
     assert client.get("/stillinger", follow_redirects=False).status_code == 303
+    assert thief.get("/stillinger", follow_redirects=False).status_code == 303
 
 
 def _attempt(client: TestClient, username: str, password: str):
