@@ -7,23 +7,19 @@ from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
 
-from models.db import make_engine, session_factory, session_scope
 from service.http.app import create_app
 from service.core.auth.tokens import create_api_token
+from db_support import database_session
 
 A, B = "Horsens", "Vejle"
 
 
 def make_tokens(url: str) -> dict[str, str]:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            specs = {"admin": ("admin", []), "a": ("consultant", [A]), "b": ("consultant", [B]),
-                     "case": ("case_system", [A, B])}
-            return {key: create_api_token(session, role=role, jobcenters=jcs, name=f"test {key}")[1]
-                    for key, (role, jcs) in specs.items()}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        specs = {"admin": ("admin", []), "a": ("consultant", [A]), "b": ("consultant", [B]),
+                 "case": ("case_system", [A, B])}
+        return {key: create_api_token(session, role=role, jobcenters=jcs, name=f"test {key}")[1]
+                for key, (role, jcs) in specs.items()}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from service.cli.accounts import (
 from service.core.auth.users import authenticate
 from service.http.app import create_app
 from web_seed import cheap_password_hashing
+from db_support import database_session
 
 
 def _console() -> tuple[Console, io.StringIO]:
@@ -28,10 +29,8 @@ def _console() -> tuple[Console, io.StringIO]:
 
 
 def _sql(url: str, statement) -> None:
-    engine = make_engine(url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(url) as session:
         session.execute(statement)
-    engine.dispose()
 
 
 def test_tokens_expire_are_listed_and_revoked(sqlite_url, monkeypatch, capsys):
@@ -72,10 +71,8 @@ def test_an_unknown_jobcentre_is_refused_with_a_suggestion(sqlite_url, monkeypat
     console, out = _console()
     assert create_user_command(console, username="anna", role="consultant", jobcenters=["Xyzzy"]) == 2
     assert "findes ikke" in out.getvalue()
-    engine = make_engine(sqlite_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(sqlite_url) as session:
         assert session.scalars(select(orm.User)).all() == [] and session.scalars(select(orm.ApiToken)).all() == []
-    engine.dispose()
 
 
 def test_users_are_listed_disabled_and_given_new_passwords(sqlite_url, monkeypatch):

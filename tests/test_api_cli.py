@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from api_support import bearer, citizen_body
 from models import orm
-from models.db import make_engine, session_factory, session_scope
 from service.cli.accounts import create_token_command, create_user_command
 from service.cli.audit import print_audit_log
 from service.core.auth.tokens import hash_token
 from service.core.auth.users import authenticate
 from service.http.app import create_app
+from db_support import database_session
 
 
 def _console() -> tuple[Console, io.StringIO]:
@@ -30,11 +30,9 @@ def test_token_create_prints_once_stores_only_the_hash_and_works(sqlite_url, mon
     assert create_token_command(console, role="consultant", jobcenters=["Horsens"], name="sag") == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("fm_") and "\n" not in token, "stdout must carry the token alone"
-    engine = make_engine(sqlite_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(sqlite_url) as session:
         row = session.scalars(select(orm.ApiToken)).one()
         assert row.token_hash == hash_token(token) and token not in (row.name, row.token_hash)
-    engine.dispose()
     client = TestClient(create_app(sqlite_url))
     assert client.put("/api/v1/citizens/B-1", json=citizen_body(), headers=bearer(token)).status_code == 201
     bad, _ = _console()
@@ -55,9 +53,7 @@ def test_user_create_reads_the_password_from_stdin(sqlite_url, monkeypatch):
     failed, out = _console()
     assert create_user_command(failed, username="bo", role="consultant", jobcenters=["Horsens"]) == 2
     assert "mindst 10 tegn" in out.getvalue()
-    engine = make_engine(sqlite_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(sqlite_url) as session:
         assert authenticate(session, "anna", "et-langt-kodeord").jobcenters == ["Horsens"]
         assert authenticate(session, "anna", "forkert-kodeord") is None
         assert authenticate(session, "ukendt", "et-langt-kodeord") is None
-    engine.dispose()

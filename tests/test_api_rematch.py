@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import orm
-from models.db import make_engine, session_factory, session_scope
 from service.core.jobs import recover_interrupted_jobs
+from db_support import database_session
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO = TESTS_DIR.parent
@@ -23,17 +23,13 @@ REPO = TESTS_DIR.parent
 
 def _snapshot(url: str) -> dict:
     """Every position's current run and every proposal with its outcome history."""
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            current = {run.position_id: run.id for run in session.scalars(
-                select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
-            proposals = {p.id: (p.match_run_id, p.status, p.people, [(e.outcome, e.reason) for e in p.events])
-                         for p in session.scalars(select(orm.Proposal))}
-            jobs = {j.id: (j.state, j.done, j.total) for j in session.scalars(select(orm.BatchJob))}
-            return {"current": current, "proposals": proposals, "jobs": jobs}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        current = {run.position_id: run.id for run in session.scalars(
+            select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
+        proposals = {p.id: (p.match_run_id, p.status, p.people, [(e.outcome, e.reason) for e in p.events])
+                     for p in session.scalars(select(orm.Proposal))}
+        jobs = {j.id: (j.state, j.done, j.total) for j in session.scalars(select(orm.BatchJob))}
+        return {"current": current, "proposals": proposals, "jobs": jobs}
 
 
 def test_rematch_reports_progress_and_replaces_the_current_runs(api):

@@ -22,6 +22,7 @@ from service.cli import app as cli
 from service.core.audit import _rows, audit_writer
 from service.core.auth.principal import Principal
 from service.http.app import create_app
+from db_support import database_session
 
 
 @pytest.fixture
@@ -158,13 +159,9 @@ def test_every_proposals_read_is_audited_even_when_the_answer_is_reused(api):
     h = api.as_("a")
     for _ in range(3):
         assert api.client.get("/api/v1/citizens/B-A2/proposals", headers=h).status_code == 200
-    engine = make_engine(api.url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            reads = session.scalar(select(func.count()).select_from(orm.AuditEntry).where(
-                orm.AuditEntry.citizen_id == "B-A2", orm.AuditEntry.action == "read"))
-    finally:
-        engine.dispose()
+    with database_session(api.url) as session:
+        reads = session.scalar(select(func.count()).select_from(orm.AuditEntry).where(
+            orm.AuditEntry.citizen_id == "B-A2", orm.AuditEntry.action == "read"))
     assert reads == 3
 
 

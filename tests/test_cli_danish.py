@@ -22,6 +22,7 @@ from service.cli.rematch import print_summary
 from service.core.rematch import PositionOutcome, RematchSummary
 from service.demo.pool_generator import JOBCENTERS, generate_pool
 from service.demo.statistics import pool_statistics
+from db_support import database_session
 
 ENGLISH = re.compile(r"\b(Usage|Options|Arguments|Commands|Show this message|required|default|Error|Try|Missing|"
                      r"Invalid value|No such|str|int|bool|path|range)\b|<list")
@@ -122,16 +123,13 @@ def test_the_ranking_and_the_summary_fit(pool) -> None:
 
 
 def test_the_audit_list_fits(sqlite_url, monkeypatch) -> None:
-    from models.db import make_engine, session_factory, session_scope
     from service.core.audit import audit
     from service.core.auth.principal import Principal
 
-    engine = make_engine(sqlite_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(sqlite_url) as session:
         who = Principal(actor="token:12 sagssystemet i Ringkøbing-Skjern", role="case_system", jobcenters=frozenset())
         audit(session, who, "read", "GET /api/v1/citizens/B-00003/proposals?limit=100", citizen_id="B-00003",
               jobcenter="Ringkøbing-Skjern")
-    engine.dispose()
     monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", sqlite_url)
     result = run("audit", "list")
     assert result.exit_code == 0, result.output

@@ -20,6 +20,7 @@ from models.schemas import Candidate
 from models.search_terms import stems, terms_text
 from service.core.auth.principal import Principal
 from service.http.web.citizen_search import CitizenFilter, citizen_query
+from db_support import database_session
 
 POOL = [
     {"id": "B-1", "capacity_hours": 5, "competences": ["rengøringsassistent"], "wishes": ["kantine"],
@@ -103,15 +104,11 @@ def test_the_importer_writes_the_same_terms_as_the_store(tmp_path, sqlite_url) -
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FLEKSMATCH_DATABASE_URL", sqlite_url)
         assert run_import(Console(file=open(tmp_path / "out.txt", "w")), csv) == 0
-    engine = make_engine(sqlite_url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            citizen = session.get(orm.Citizen, "I-1")
-            assert citizen.competence_terms == terms_text(["Rengøring", "Køkkenhjælper"])
-            assert citizen.wish_terms == terms_text(["Køkken og kantine"])
-            assert found(session, q="køkken") == ["I-1"]
-    finally:
-        engine.dispose()
+    with database_session(sqlite_url) as session:
+        citizen = session.get(orm.Citizen, "I-1")
+        assert citizen.competence_terms == terms_text(["Rengøring", "Køkkenhjælper"])
+        assert citizen.wish_terms == terms_text(["Køkken og kantine"])
+        assert found(session, q="køkken") == ["I-1"]
 
 
 @given(st.lists(st.text(alphabet="abcæøåéü -ABCÆØÅ", max_size=20), max_size=5))

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from models import orm
-from models.db import make_engine, session_factory, session_scope
 from service.cli import demo
 from service.cli import app
 from service.demo.pool_generator import JOBCENTERS, generate_pool, load_demo_pool, pool_to_json
+from db_support import database_session
 
 REPORT = re.compile(r"Rapport: (\S+\.xlsx) \(og (\S+\.csv)\)")
 COUNTED = (orm.Jobcenter, orm.Employer, orm.Position, orm.Task, orm.Citizen, orm.CitizenRestriction)
@@ -29,19 +29,15 @@ def flat(text: str) -> str:
 
 def database_state(url: str) -> dict:
     """Row counts of the pool, and per open position its current run (id, creator, proposals)."""
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                      for model in COUNTED}
-            open_ids = set(session.scalars(select(orm.Position.id).where(orm.Position.status == "open")))
-            current = {run.position_id: (run.id, run.source, run.created_by,
-                                         [(p.kind, p.people, p.hours_covered) for p in run.proposals])
-                       for run in session.scalars(select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
-            runs = session.scalar(select(func.count()).select_from(orm.MatchRun))
-            return {"counts": counts, "open": open_ids, "current": current, "runs": runs}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                  for model in COUNTED}
+        open_ids = set(session.scalars(select(orm.Position.id).where(orm.Position.status == "open")))
+        current = {run.position_id: (run.id, run.source, run.created_by,
+                                     [(p.kind, p.people, p.hours_covered) for p in run.proposals])
+                   for run in session.scalars(select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
+        runs = session.scalar(select(func.count()).select_from(orm.MatchRun))
+        return {"counts": counts, "open": open_ids, "current": current, "runs": runs}
 
 
 def expected_counts(pool) -> dict[str, int]:

@@ -9,9 +9,9 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from models import orm
-from models.db import make_engine, session_factory, session_scope
 from service.cli import demo
 from service.demo.pool_generator import generate_pool, load_demo_pool
+from db_support import database_session
 
 
 @pytest.fixture(scope="module")
@@ -25,35 +25,23 @@ def small_pool():
 
 
 def _load(url: str, pool) -> demo.LoadSummary:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            return demo.load_pool_into_database(session, pool)
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        return demo.load_pool_into_database(session, pool)
 
 
 def _counts(url: str) -> dict[str, int]:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                    for model in (orm.Jobcenter, orm.Employer, orm.Position, orm.Task, orm.Citizen,
-                                  orm.CitizenRestriction)}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (orm.Jobcenter, orm.Employer, orm.Position, orm.Task, orm.Citizen,
+                              orm.CitizenRestriction)}
 
 
 def _stamps(url: str) -> dict[str, object]:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            rows = [*session.execute(select(orm.Citizen.id, orm.Citizen.updated_at)),
-                    *session.execute(select(orm.Position.id, orm.Position.updated_at)),
-                    *session.execute(select(orm.Employer.id, orm.Employer.updated_at))]
-            return dict(rows)
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        rows = [*session.execute(select(orm.Citizen.id, orm.Citizen.updated_at)),
+                *session.execute(select(orm.Position.id, orm.Position.updated_at)),
+                *session.execute(select(orm.Employer.id, orm.Employer.updated_at))]
+        return dict(rows)
 
 
 def test_demo_loads_the_whole_pool_once_and_then_changes_nothing(sqlite_url: str, pool) -> None:
@@ -90,12 +78,8 @@ def test_demo_loads_the_whole_pool_once_and_then_changes_nothing(sqlite_url: str
 
 def test_stored_pool_reads_back_what_was_loaded(sqlite_url: str, small_pool) -> None:
     _load(sqlite_url, small_pool)
-    engine = make_engine(sqlite_url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            candidates, positions = demo.stored_pool(session, ["Horsens", "Struer"])
-    finally:
-        engine.dispose()
+    with database_session(sqlite_url) as session:
+        candidates, positions = demo.stored_pool(session, ["Horsens", "Struer"])
     mine = ("Horsens", "Struer")
     assert {c.id: c for c in candidates} == {c.id: c for c in small_pool.citizens if c.jobcenter in mine}
     assert {p.id: p for p in positions} == {p.id: p for p in small_pool.positions if p.jobcenter in mine}
@@ -114,12 +98,8 @@ def test_a_changed_record_is_updated_and_counted(sqlite_url: str, small_pool) ->
     assert summary.changed == {"citizens": 1}
     assert summary.unchanged["citizens"] == len(small_pool.citizens) - 1
     assert not summary.created
-    engine = make_engine(sqlite_url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            assert session.get(orm.Citizen, changed.id).capacity_hours == changed.capacity_hours
-    finally:
-        engine.dispose()
+    with database_session(sqlite_url) as session:
+        assert session.get(orm.Citizen, changed.id).capacity_hours == changed.capacity_hours
 
 
 def test_a_failing_load_writes_nothing(sqlite_url: str, small_pool) -> None:

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from models import orm
-from models.db import make_engine, session_factory, session_scope
 from models.schemas import Candidate
 from models.store import upsert_citizen
 from service.importer.command import EXIT_INVALID_ROWS, EXIT_OK, EXIT_PARTIAL, report_path
 from test_import_csv_excel import invoke, write_csv
+from db_support import database_session
 
 ROW_OTHER = ["B-ODENSE", "", "9", "målt", "kantine", "", "", "", "Nej", "2", "ledig", ""]
 ROW_NEW = ["B-NY", "", "4", "estimeret", "rengøring", "", "", "", "Nej", "3", "ledig", ""]
@@ -21,24 +21,18 @@ ROW_NEW = ["B-NY", "", "4", "estimeret", "rengøring", "", "", "", "Nej", "3", "
 @pytest.fixture
 def db(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
     monkeypatch.setenv("FLEKSMATCH_DATABASE_URL", db_url)
-    engine = make_engine(db_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(db_url) as session:
         upsert_citizen(session, Candidate(id="B-ODENSE", jobcenter="Odense", capacity_hours=3))
         upsert_citizen(session, Candidate(id="B-GL", jobcenter="Horsens", capacity_hours=5))
-    engine.dispose()
     return db_url
 
 
 def _stored(url: str) -> tuple[dict[str, tuple[str, int, bool]], list[tuple]]:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            citizens = {c.id: (c.jobcenter.name, c.capacity_hours, c.active) for c in session.scalars(select(orm.Citizen))}
-            audit = [(e.citizen_id, e.action, e.actor, e.role, e.jobcenter, e.endpoint)
-                     for e in session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.id))]
-            return citizens, audit
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        citizens = {c.id: (c.jobcenter.name, c.capacity_hours, c.active) for c in session.scalars(select(orm.Citizen))}
+        audit = [(e.citizen_id, e.action, e.actor, e.role, e.jobcenter, e.endpoint)
+                 for e in session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.id))]
+        return citizens, audit
 
 
 def test_a_row_of_another_jobcentre_refuses_the_import(db, tmp_path):

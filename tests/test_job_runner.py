@@ -26,6 +26,7 @@ from models.db import make_engine, session_factory, session_scope
 from models.orm import utcnow
 from service.cli.rematch import EXIT_BUSY, run_rematch_command
 from service.core.jobs import RematchBusy, recover_interrupted_jobs, runner_identity, submit_rematch
+from db_support import database_session
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,12 +38,8 @@ def _dead_pid() -> int:
 
 
 def _job(url: str, job_id: str) -> orm.BatchJob:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            return session.get(orm.BatchJob, job_id)
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        return session.get(orm.BatchJob, job_id)
 
 
 def _insert_running(url: str, job_id: str, runner: str, lease_seconds: float, jobcenter: str = "Horsens") -> None:
@@ -152,13 +149,9 @@ def _load_pool(url: str) -> str:
     from service.demo.loader import load_pool_into_database
     from service.demo.pool_generator import generate_pool
 
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            load_pool_into_database(session, generate_pool(800, 200, jobcenters=[("Horsens", "Horsens", 1.0)]))
-            return create_api_token(session, role="admin", jobcenters=[], name="drift")[1]
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        load_pool_into_database(session, generate_pool(800, 200, jobcenters=[("Horsens", "Horsens", 1.0)]))
+        return create_api_token(session, role="admin", jobcenters=[], name="drift")[1]
 
 
 def _wait_for(predicate, seconds: float, what: str):

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from matcher import match
 from models import orm, placements, store
-from models.db import make_engine, session_factory, session_scope, upgrade_database
+from models.db import make_engine, session_factory, upgrade_database
 from models.placements import OutcomeRequest
 from models.schemas import MatchOptions, MatchRequest
 from service.cli import rematch as rematch_command
@@ -34,6 +34,7 @@ from service.cli import app
 from service.demo.loader import load_pool_into_database
 from service.demo.pool_generator import JOBCENTERS, generate_pool
 from service.core.rematch import run_rematch
+from db_support import database_session
 
 SMALL_JOBCENTERS = JOBCENTERS[:3]          # Horsens, Struer, Aalborg
 SMALL_NAMES = sorted(name for name, _m, _w in SMALL_JOBCENTERS)
@@ -43,12 +44,8 @@ FIRST_BY = "første kørsel"
 # ---- databases ------------------------------------------------------------------------------------------
 
 def load(url: str, pool) -> None:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            load_pool_into_database(session, pool)
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        load_pool_into_database(session, pool)
 
 
 def rematch_in_process(url: str, jobcenter: str | None = None, created_by: str = FIRST_BY):
@@ -61,15 +58,11 @@ def rematch_in_process(url: str, jobcenter: str | None = None, created_by: str =
 
 def mark_first_proposal_contacted(url: str) -> str:
     """An outcome recorded on a previous proposal: it must survive whatever a later run does."""
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            proposal = session.scalars(sql_select(orm.Proposal).order_by(orm.Proposal.position_id)).first()
-            placements.record_outcome(session, proposal, OutcomeRequest("contacted", proposal.persons[0].candidate_id),
-                                      actor="konsulent", today=date.today())
-            return proposal.id
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        proposal = session.scalars(sql_select(orm.Proposal).order_by(orm.Proposal.position_id)).first()
+        placements.record_outcome(session, proposal, OutcomeRequest("contacted", proposal.persons[0].candidate_id),
+                                  actor="konsulent", today=date.today())
+        return proposal.id
 
 
 @pytest.fixture(scope="module")
@@ -105,27 +98,19 @@ def seeded_url(db_url, small_pool) -> str:
 
 def snapshot(url: str) -> dict:
     """Every match run (id, current, JSON) and every proposal with its outcome history."""
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            runs = {run.id: (run.position_id, run.current, run.source, run.created_by, run.response)
-                    for run in session.scalars(sql_select(orm.MatchRun))}
-            proposals = {p.id: (p.match_run_id, p.position_id, p.kind, p.people, p.hours_covered, p.status,
-                                [(e.outcome, e.reason, e.actor) for e in p.events])
-                         for p in session.scalars(sql_select(orm.Proposal))}
-            current = {position_id: run_id for run_id, (position_id, is_current, *_rest) in runs.items() if is_current}
-            return {"runs": runs, "proposals": proposals, "current": current}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        runs = {run.id: (run.position_id, run.current, run.source, run.created_by, run.response)
+                for run in session.scalars(sql_select(orm.MatchRun))}
+        proposals = {p.id: (p.match_run_id, p.position_id, p.kind, p.people, p.hours_covered, p.status,
+                            [(e.outcome, e.reason, e.actor) for e in p.events])
+                     for p in session.scalars(sql_select(orm.Proposal))}
+        current = {position_id: run_id for run_id, (position_id, is_current, *_rest) in runs.items() if is_current}
+        return {"runs": runs, "proposals": proposals, "current": current}
 
 
 def positions_by_jobcenter(url: str) -> dict[str, str]:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            return {p.id: p.jobcenter for p in store.open_positions(session)}
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        return {p.id: p.jobcenter for p in store.open_positions(session)}
 
 
 def without_proposal_ids(response: dict) -> dict:
@@ -148,8 +133,7 @@ def flat(text: str) -> str:
 # ---- storing the proposals ------------------------------------------------------------------------------
 
 def test_rematch_stores_one_current_run_per_open_position(seeded_url, monkeypatch, tmp_path):
-    engine = make_engine(seeded_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(seeded_url) as session:
         filled = session.scalars(sql_select(orm.Position).order_by(orm.Position.id)).first()
         filled.status = "filled"
         # Citizens who are not available (or no longer active) are never proposed.
@@ -158,7 +142,6 @@ def test_rematch_stores_one_current_run_per_open_position(seeded_url, monkeypatc
         away = {c.id for c in citizens[::6]}
         for i, citizen in enumerate(c for c in citizens if c.id in away):
             citizen.status, citizen.active = ("sick_leave", True) if i % 2 else ("available", False)
-    engine.dispose()
 
     result = cli(monkeypatch, tmp_path, seeded_url)
     assert result.exit_code == 0, result.output
@@ -190,15 +173,11 @@ def test_rematch_stores_one_current_run_per_open_position(seeded_url, monkeypatc
 
 
 def test_proposals_are_feasible_within_capacity_and_the_jobcenter(rematched_url):
-    engine = make_engine(rematched_url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            positions = {p.id: p for p in store.open_positions(session)}
-            candidates = {c.id: c for c in store.available_candidates(session)}
-            proposals = [(run.position_id, p) for run in session.scalars(
-                sql_select(orm.MatchRun).where(orm.MatchRun.current.is_(True))) for p in run.proposals]
-    finally:
-        engine.dispose()
+    with database_session(rematched_url) as session:
+        positions = {p.id: p for p in store.open_positions(session)}
+        candidates = {c.id: c for c in store.available_candidates(session)}
+        proposals = [(run.position_id, p) for run in session.scalars(
+            sql_select(orm.MatchRun).where(orm.MatchRun.current.is_(True))) for p in run.proposals]
     assert len(proposals) >= len(positions) // 2
     hours: dict[str, int] = {}
     seen: dict[str, str] = {}
@@ -276,10 +255,8 @@ def test_known_jobcenter_rematches_only_its_own_positions(rematched_url, monkeyp
 
 
 def test_known_jobcenter_without_open_positions_says_so(rematched_url, monkeypatch, tmp_path):
-    engine = make_engine(rematched_url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(rematched_url) as session:
         store.get_or_create_jobcenter(session, "Lemvig")
-    engine.dispose()
     before = snapshot(rematched_url)
     result = cli(monkeypatch, tmp_path, rematched_url, "--jobcenter", "Lemvig")
     assert result.exit_code == 1
@@ -467,7 +444,5 @@ def test_stopped_process_leaves_the_database_whole_and_the_previous_proposals_cu
     after = snapshot(url)
     assert set(after["current"]) == set(before["current"])
     assert all(after["runs"][run_id][3] == "næste kørsel" for run_id in after["current"].values())
-    engine = make_engine(url)
-    with session_scope(session_factory(engine)) as session:
+    with database_session(url) as session:
         assert session.scalar(sql_select(func.count()).select_from(orm.MatchRun)) == 2 * len(before["runs"])
-    engine.dispose()

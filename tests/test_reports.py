@@ -26,6 +26,7 @@ from service.reports.rematch_report import (
     BASELINE, BASELINE_COLUMN, BOUND_LABEL, COVERAGE_LABELS, EXPLANATION_SHEET, OBJECTIVE_LABEL, POSITION_COLUMNS,
     RUN_LABEL, write_rematch_report,
 )
+from db_support import database_session
 
 # What the issue asks every jobcentre sheet to show, and the summary sheet to compare.
 REQUIRED_COLUMNS = ("Stilling", "Virksomhed", "Foreslåede borgere", "Timer pr. opgave", "Forklaring")
@@ -171,12 +172,8 @@ def rematched(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     url = f"sqlite:///{folder / 'db.sqlite3'}"
     upgrade_database(url)
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            load_pool_into_database(session, generate_pool(60, 24, seed=7, jobcenters=JOBCENTERS[:3]))
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        load_pool_into_database(session, generate_pool(60, 24, seed=7, jobcenters=JOBCENTERS[:3]))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FLEKSMATCH_DATABASE_URL", url)
         mp.setenv("COLUMNS", "200")
@@ -187,21 +184,17 @@ def rematched(tmp_path_factory):
 
 
 def stored_state(url: str) -> dict:
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            positions = {p.id: p for p in session.scalars(select(orm.Position).where(orm.Position.status == "open"))}
-            capacity = dict(session.execute(select(orm.Citizen.id, orm.Citizen.capacity_hours)).all())
-            runs = {run.position_id: run for run in session.scalars(
-                select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
-            return {
-                "positions": {pid: (p.jobcenter.name, p.title, p.employer.name, sum(t.hours_per_week for t in p.tasks))
-                              for pid, p in positions.items()},
-                "proposals": {pid: [(pr.people, pr.hours_covered) for pr in run.proposals] for pid, run in runs.items()},
-                "capacity": capacity,
-            }
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        positions = {p.id: p for p in session.scalars(select(orm.Position).where(orm.Position.status == "open"))}
+        capacity = dict(session.execute(select(orm.Citizen.id, orm.Citizen.capacity_hours)).all())
+        runs = {run.position_id: run for run in session.scalars(
+            select(orm.MatchRun).where(orm.MatchRun.current.is_(True)))}
+        return {
+            "positions": {pid: (p.jobcenter.name, p.title, p.employer.name, sum(t.hours_per_week for t in p.tasks))
+                          for pid, p in positions.items()},
+            "proposals": {pid: [(pr.people, pr.hours_covered) for pr in run.proposals] for pid, run in runs.items()},
+            "capacity": capacity,
+        }
 
 
 def test_report_path_is_printed_and_both_files_exist(rematched):
