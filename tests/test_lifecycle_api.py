@@ -15,14 +15,17 @@ from models.lifecycle import followup_due
 TODAY = date.today()
 
 
-def _split(api, position: str = "S-A") -> dict:
+def _proposal(api, kind: str, position: str) -> dict:
     run = api.client.post(f"/api/v1/positions/{position}/proposals", headers=api.as_("a")).json()
-    return next(p for p in run["proposals"] if p["kind"] == "split")
+    return next(p for p in run["proposals"] if p["kind"] == kind)
+
+
+def _split(api, position: str = "S-A") -> dict:
+    return _proposal(api, "split", position)
 
 
 def _single(api, position: str = "S-A") -> dict:
-    run = api.client.post(f"/api/v1/positions/{position}/proposals", headers=api.as_("a")).json()
-    return next(p for p in run["proposals"] if p["kind"] == "single")
+    return _proposal(api, "single", position)
 
 
 def _patch(api, proposal_id: str, body: dict, who: str = "a"):
@@ -35,6 +38,14 @@ def _hire(candidate_id: str, hours: int = 4, **extra) -> dict:
 
 def _citizen(api, citizen_id: str, who: str = "a") -> dict:
     return api.client.get(f"/api/v1/citizens/{citizen_id}", headers=api.as_(who)).json()
+
+
+def _hired(api, **hire) -> tuple[dict, str, str]:
+    """The person of a single proposal hired (4 hours unless told): the proposal, the person, the employment id."""
+    single = _single(api)
+    person = single["people"][0]["candidate_id"]
+    _patch(api, single["proposal_id"], _hire(person, **({"hours": 4} | hire)))
+    return single, person, _citizen(api, person)["employments"][0]["employment_id"]
 
 
 # ---- outcomes per person ---------------------------------------------------------------------------------
@@ -142,11 +153,8 @@ def test_a_hired_citizen_leaves_the_pool_unless_seeking_more_hours(api):
 
 
 def test_ending_an_employment_returns_the_citizen_the_day_after_and_unfills_the_position(api):
-    single = _single(api)
-    person = single["people"][0]["candidate_id"]
     start = TODAY - timedelta(days=40)
-    _patch(api, single["proposal_id"], _hire(person, hours=4, date=start.isoformat()))
-    employment = _citizen(api, person)["employments"][0]["employment_id"]
+    _, person, employment = _hired(api, date=start.isoformat())
     end = TODAY - timedelta(days=2)
     ended = api.client.patch(f"/api/v1/employments/{employment}", json={"end_date": end.isoformat(),
                                                                         "ended_reason": "Opgaverne stoppede"},
@@ -165,20 +173,14 @@ def test_ending_an_employment_returns_the_citizen_the_day_after_and_unfills_the_
 
 
 def test_an_ended_employment_may_close_the_position(api):
-    single = _single(api)
-    person = single["people"][0]["candidate_id"]
-    _patch(api, single["proposal_id"], _hire(person, hours=4))
-    employment = _citizen(api, person)["employments"][0]["employment_id"]
+    _, person, employment = _hired(api)
     api.client.patch(f"/api/v1/employments/{employment}", json={"end_date": TODAY.isoformat(),
                                                                 "position_closed": True}, headers=api.as_("a"))
     assert api.client.get("/api/v1/positions/S-A", headers=api.as_("a")).json()["status"] == "closed"
 
 
 def test_paid_hours_per_month(api):
-    single = _single(api)
-    person = single["people"][0]["candidate_id"]
-    _patch(api, single["proposal_id"], _hire(person, hours=4))
-    employment = _citizen(api, person)["employments"][0]["employment_id"]
+    _, person, employment = _hired(api)
     url = f"/api/v1/employments/{employment}/hours/2026-11"
     assert api.client.put(url, json={"paid_hours": 17.5}, headers=api.as_("a")).json()["paid_hours"] == 17.5
     assert api.client.put(url, json={"paid_hours": 18}, headers=api.as_("a")).status_code == 200
@@ -383,10 +385,7 @@ def test_ly_since_and_seeks_more_hours_round_trip_and_start_the_history(api):
 
 
 def test_another_jobcentres_proposals_employments_and_follow_ups_answer_404(api):
-    single = _single(api)
-    person = single["people"][0]["candidate_id"]
-    _patch(api, single["proposal_id"], _hire(person, hours=4))
-    employment = _citizen(api, person)["employments"][0]["employment_id"]
+    single, person, employment = _hired(api)
     followup = api.client.get("/api/v1/followups", headers=api.as_("a")).json()["followups"][0]["followup_id"]
     b = api.as_("b")
     assert _patch(api, single["proposal_id"], {"outcome": "withdrawn", "candidate_id": person}, who="b").status_code == 404
