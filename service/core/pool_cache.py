@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from datetime import date
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from models import orm, store
 from service.core import pool
 from service.core.pool import MatchPool, OpenSide, PoolState
 
+T = TypeVar("T")
 _JOBCENTER_ID = select(orm.Jobcenter.id).where(orm.Jobcenter.name == bindparam("jobcenter")).scalar_subquery()
 
 
@@ -139,15 +140,8 @@ class PoolCache:
     def versioned_match_pool(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], MatchPool]:
         """match_pool with the citizen fingerprint it was validated against, for a caller that checks later
         (in its write transaction) that the pool it matched is still the current one."""
-        key = citizen_fingerprint(session, jobcenter)
-        with self._lock:
-            cached = self._pools.get(jobcenter)
-        if cached and cached[0] == key:
-            return cached
-        built = pool.load_match_pool(session, jobcenter)
-        with self._lock:
-            self._pools[jobcenter] = (key, built)
-        return key, built
+        return self._validated(self._pools, jobcenter, citizen_fingerprint(session, jobcenter),
+                               lambda: pool.load_match_pool(session, jobcenter))
 
     def open_side(self, session: Session, jobcenter: str) -> OpenSide:
         """The jobcentre's open positions, residual and prepared for supply-led ranking."""
@@ -155,14 +149,20 @@ class PoolCache:
 
     def versioned_open_side(self, session: Session, jobcenter: str) -> tuple[tuple[Any, ...], OpenSide]:
         """open_side with the fingerprint it was validated against."""
-        key = position_fingerprint(session, jobcenter)
+        return self._validated(self._positions, jobcenter, position_fingerprint(session, jobcenter),
+                               lambda: pool.load_open_side(session, jobcenter))
+
+    def _validated(self, entries: dict[str, tuple[tuple[Any, ...], T]], jobcenter: str, key: tuple[Any, ...],
+                   build: Callable[[], T]) -> tuple[tuple[Any, ...], T]:
+        """The jobcentre's cached entry while its fingerprint is still `key`, else built afresh and kept.
+        Built outside the lock: two requests may build at once, and the later one's entry is kept."""
         with self._lock:
-            cached = self._positions.get(jobcenter)
+            cached = entries.get(jobcenter)
         if cached and cached[0] == key:
             return cached
-        built = pool.load_open_side(session, jobcenter)
+        built = build()
         with self._lock:
-            self._positions[jobcenter] = (key, built)
+            entries[jobcenter] = (key, built)
         return key, built
 
 
