@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -84,15 +84,26 @@ def create_token_command(console: Console, *, role: str, jobcenters: list[str], 
 
 
 def list_tokens_command(console: Console) -> int:
-    def work(session: Session) -> Table:
-        table = Table(title="API-nøgler", title_justify="left")
-        for column in ("Id", "Navn", "Rolle", "Jobcentre", "Oprettet", "Sidst brugt", "Udløber", "Status"):
-            table.add_column(column)
+    def rows(session: Session) -> Iterator[tuple[str, ...]]:
         for row in list_tokens(session):
             status = "tilbagekaldt" if row.revoked else ("gyldig" if usable(row) else "udløbet")
-            table.add_row(str(row.id), row.name or "–", row.role, ", ".join(row.jobcenters) or "alle",
-                          _day(row.created_at), _day(row.last_used_at), _day(row.expires_at) if row.expires_at
-                          else "aldrig", status)
+            yield (str(row.id), row.name or "–", row.role, ", ".join(row.jobcenters) or "alle",
+                   _day(row.created_at), _day(row.last_used_at), _day(row.expires_at) if row.expires_at
+                   else "aldrig", status)
+
+    return _print_listing(console, "API-nøgler",
+                          ("Id", "Navn", "Rolle", "Jobcentre", "Oprettet", "Sidst brugt", "Udløber", "Status"), rows)
+
+
+def _print_listing(console: Console, title: str, columns: tuple[str, ...],
+                   rows: Callable[[Session], Iterable[tuple[str, ...]]]) -> int:
+    """A table of what `rows` reads; on failure only the error (and its exit code)."""
+    def work(session: Session) -> Table:
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column)
+        for row in rows(session):
+            table.add_row(*row)
         return table
 
     code, table = _run(console, work)
@@ -150,19 +161,12 @@ def create_user_command(console: Console, *, username: str, role: str, jobcenter
 
 
 def list_users_command(console: Console) -> int:
-    def work(session: Session) -> Table:
-        table = Table(title="Brugere", title_justify="left")
-        for column in ("Brugernavn", "Rolle", "Jobcentre", "Oprettet", "Status"):
-            table.add_column(column)
+    def rows(session: Session) -> Iterator[tuple[str, ...]]:
         for user in list_users(session):
-            table.add_row(user.username, user.role, ", ".join(user.jobcenters) or "alle", _day(user.created_at),
-                          "aktiv" if user.active else "deaktiveret")
-        return table
+            yield (user.username, user.role, ", ".join(user.jobcenters) or "alle", _day(user.created_at),
+                   "aktiv" if user.active else "deaktiveret")
 
-    code, table = _run(console, work)
-    if not code:
-        console.print(table)
-    return code
+    return _print_listing(console, "Brugere", ("Brugernavn", "Rolle", "Jobcentre", "Oprettet", "Status"), rows)
 
 
 def disable_user_command(console: Console, username: str) -> int:
