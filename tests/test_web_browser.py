@@ -106,6 +106,13 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(re.compile(r"/stillinger$"))
 
 
+def logged_in_page(page_for, base_url: str, username: str):
+    """A new page of its own browser context, with `username` logged in."""
+    page = page_for(base_url)
+    log_in(page, username)
+    return page
+
+
 def fill_task(page, number: int, title: str, hours: str, competences: str, demands: list[str],
               lifting: str = "") -> None:
     task = page.get_by_role("group", name=re.compile(rf"^Opgave {number}"))
@@ -197,8 +204,7 @@ def test_consultant_flow_from_vacancy_to_udpluk(server, page_for) -> None:
 
 def test_keyboard_skip_link_and_visible_focus(server, page_for) -> None:
     base_url, _ = server
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.textContent.trim()")
     assert focused == "Spring til indhold"
@@ -216,8 +222,7 @@ def test_keyboard_skip_link_and_visible_focus(server, page_for) -> None:
 def test_consultant_from_another_jobcentre_gets_404(server, page_for) -> None:
     base_url, app = server
     seed_position(app.state.session_factory, position_id="S-HORSENS-1", jobcenter="Horsens")
-    page = page_for(base_url)
-    log_in(page, "bo")
+    page = logged_in_page(page_for, base_url, "bo")
     for path in ("/stillinger/S-HORSENS-1", "/stillinger/S-HORSENS-1/udpluk", "/borgere/B-1"):
         response = page.goto(path)
         assert response.status == 404, path
@@ -227,8 +232,7 @@ def test_consultant_from_another_jobcentre_gets_404(server, page_for) -> None:
 
 def test_form_post_without_csrf_token_is_refused(server, page_for) -> None:
     base_url, _ = server
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     page.goto("/stillinger/ny")
     page.get_by_label("Titel", exact=True).fill("Uden nøgle")
     page.evaluate("() => document.querySelector('main form input[name=csrf_token]').remove()")

@@ -14,7 +14,9 @@ from models import orm, store
 from models.db import session_scope
 from models.geo_data import location_for_postcode
 from models.schemas import Candidate
-from test_web_browser import CHROMIUM, browser, fill_task, log_in, page_for, server, shot  # noqa: F401
+from test_web_browser import (  # noqa: F401 - shared fixtures
+    CHROMIUM, browser, fill_task, logged_in_page, page_for, server, shot,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,8 +65,7 @@ def test_a_virksomhed_and_a_stilling_at_its_address_apply_distances(server, page
                        "max_commute_km": 15},
                  {"id": "B-8", "capacity_hours": 6, "competences": ["rengøring"], "location": at("9000"),
                   "max_commute_km": 20})
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     page.get_by_role("link", name="Virksomheder").click()
     page.get_by_role("heading", name="Virksomheder").wait_for()
     shot(page, "20-virksomheder")
@@ -107,8 +108,7 @@ def test_a_virksomhed_and_a_stilling_at_its_address_apply_distances(server, page
 
 def test_editing_a_citizens_skaanehensyn_changes_the_ranking(server, page_for) -> None:
     base_url, _ = server
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     new_stilling(page, "Rengøring og kantine (rettelse)")
     stilling = page.url
     assert "B-1" in ranked_ids(page)
@@ -138,8 +138,7 @@ def test_editing_a_citizens_skaanehensyn_changes_the_ranking(server, page_for) -
 ])
 def test_searching_borgere_with_danish_letters(server, page_for, query, expected, name) -> None:
     base_url, _ = server
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     page.get_by_role("link", name="Borgere").click()
     page.get_by_label("Søg").fill(query)
     page.get_by_role("button", name="Søg").click()
@@ -153,8 +152,7 @@ def test_filtering_candidates_and_why_this_proposal(server, page_for) -> None:
     base_url, app = server
     add_citizens(app, *({"id": f"C-{n:02d}", "capacity_hours": 1 + n % 6,
                          "competences": ["rengøring"] if n % 2 else ["lager"]} for n in range(1, 16)))
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     new_stilling(page, "Rengøring og kantine (filter)")
     assert page.locator("li.candidate").count() == 10
     page.get_by_role("button", name="Vis flere kandidater").click()
@@ -180,8 +178,7 @@ def test_filtering_candidates_and_why_this_proposal(server, page_for) -> None:
 
 def test_the_udpluk_gives_the_consultants_name_and_phone(server, page_for) -> None:
     base_url, _ = server
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     new_stilling(page, "Rengøring og kantine (udpluk)")
     split = page.locator("article.proposal", has_text="Delt stilling").first
     split.get_by_role("link", name="Udpluk til virksomheden").click()
@@ -197,8 +194,7 @@ def test_an_import_note_becomes_a_restriction(server, page_for) -> None:
     base_url, app = server
     with session_scope(app.state.session_factory) as session:
         session.get(orm.Citizen, "B-4").unresolved_restriction_notes = ["tåler ikke støj"]
-    page = page_for(base_url)
-    log_in(page, "anna")
+    page = logged_in_page(page_for, base_url, "anna")
     page.goto("/borgere/B-4")
     note = page.locator("li.note")
     assert note.get_by_label("Skånehensyn").input_value() == "no_noise"
