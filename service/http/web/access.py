@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import orm
 from models.chunks import chunked
-from service.core.audit import audit_many
+from service.core.audit import audit, audit_many
 from service.core.auth.principal import Principal
 from service.http.deps import load_scoped
 
@@ -35,6 +35,23 @@ def position_or_404(session: Session, principal: Principal, position_id: str) ->
 
 def citizen_or_404(session: Session, principal: Principal, citizen_id: str) -> orm.Citizen:
     return load_scoped(session, principal, orm.Citizen, citizen_id)
+
+
+def read_citizen_or_404(session: Session, principal: Principal, citizen_id: str, *, page: str = "") -> orm.Citizen:
+    """citizen_or_404 for a page that shows the citizen's data: the read is audited as GET /borgere/{id}{page}."""
+    citizen = citizen_or_404(session, principal, citizen_id)
+    audit(session, principal, "read", f"GET /borgere/{citizen.id}{page}", citizen_id=citizen.id,
+          jobcenter=citizen.jobcenter.name)
+    return citizen
+
+
+def jobcenter_choices(principal: Principal, session: Session) -> dict[str, str] | None:
+    """A jobcentre field only for users with several jobcentres (or admin); a consultant has exactly one."""
+    if not principal.is_admin and len(principal.jobcenters) == 1:
+        return None
+    names = sorted(principal.jobcenters) if not principal.is_admin else sorted(
+        session.scalars(select(orm.Jobcenter.name)))
+    return {name: name for name in names}
 
 
 def proposal_or_404(session: Session, principal: Principal, proposal_id: str) -> tuple[orm.Proposal, orm.Position]:

@@ -22,7 +22,7 @@ from service.core.audit import audit
 from service.core.auth.principal import Principal
 from service.http.deps import get_session as db_session
 from service.http.web import citizen_form
-from service.http.web.access import citizen_or_404
+from service.http.web.access import citizen_or_404, read_citizen_or_404
 from service.http.web.auth import web_principal
 from service.http.web.csrf import require_csrf
 from service.http.web.errors import WebRoute
@@ -56,9 +56,7 @@ def _form_page(request: Request, citizen: orm.Citizen, form: citizen_form.Citize
 @router.get("/borgere/{citizen_id}/rediger", name="web_citizen_edit")
 def citizen_edit(request: Request, citizen_id: str, principal: Principal = Depends(web_principal),
                  session: Session = Depends(db_session)) -> Response:
-    citizen = citizen_or_404(session, principal, citizen_id)
-    audit(session, principal, "read", f"GET /borgere/{citizen.id}/rediger", citizen_id=citizen.id,
-          jobcenter=citizen.jobcenter.name)
+    citizen = read_citizen_or_404(session, principal, citizen_id, page="/rediger")
     response = _form_page(request, citizen, citizen_form.form_from_citizen(citizen))
     session.commit()
     return response

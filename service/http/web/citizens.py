@@ -18,12 +18,12 @@ from models import orm, store
 from models.catalogue import load_catalogue
 from models.danish import counted
 from models.schemas import Candidate
-from service.core.audit import audit, audit_many
+from service.core.audit import audit_many
 from service.core.matching import rank_for_citizen
 from service.core.pool import OpenSide
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
-from service.http.web.access import citizen_or_404, visible_jobcenter_ids
+from service.http.web.access import read_citizen_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
 from service.http.web.citizen_search import ALL, CitizenFilter, citizen_query, count_of
 from service.http.web.errors import WebRoute
@@ -161,9 +161,7 @@ def general_notes(suggestions: list[Suggestion], candidate: Candidate) -> list[s
 @router.get("/borgere/{citizen_id}", name="web_citizen")
 def citizen_detail(request: Request, citizen_id: str, principal: Principal = Depends(web_principal),
                    session: Session = Depends(db_session)) -> Response:
-    citizen = citizen_or_404(session, principal, citizen_id)
-    audit(session, principal, "read", f"GET /borgere/{citizen.id}", citizen_id=citizen.id,
-          jobcenter=citizen.jobcenter.name)
+    citizen = read_citizen_or_404(session, principal, citizen_id)
     candidate = store.citizen_to_candidate(citizen)
     suggestions = suggested_positions(session, citizen, side=_open_side(request, session, citizen))
     context = {

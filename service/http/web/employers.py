@@ -13,7 +13,7 @@ from service.core.auth.principal import Principal
 from service.http.deps import get_session as db_session
 from service.http.deps import load_scoped
 from service.http.web import employer_form
-from service.http.web.access import visible_jobcenter_ids
+from service.http.web.access import jobcenter_choices, visible_jobcenter_ids
 from service.http.web.auth import web_principal
 from service.http.web.csrf import require_csrf
 from service.http.web.employer_form import EmployerForm, ValidEmployer
@@ -28,15 +28,6 @@ LIST_LIMIT = 200
 
 def employer_or_404(session: Session, principal: Principal, employer_id: str) -> orm.Employer:
     return load_scoped(session, principal, orm.Employer, employer_id)
-
-
-def jobcenter_choices(principal: Principal, session: Session) -> dict[str, str] | None:
-    """A jobcentre field only for users with several jobcentres (or admin); a consultant has exactly one."""
-    if not principal.is_admin and len(principal.jobcenters) == 1:
-        return None
-    names = sorted(principal.jobcenters) if not principal.is_admin else sorted(
-        session.scalars(select(orm.Jobcenter.name)))
-    return {name: name for name in names}
 
 
 @router.get("/virksomheder", name="web_employers")

@@ -22,7 +22,9 @@ from service.http.deps import get_session as db_session
 from service.http.deps import reads_before_writing
 from service.http.problems import Problem
 from service.http.web import forms
-from service.http.web.access import citizens_by_id, position_or_404, proposal_or_404, visible_jobcenter_ids
+from service.http.web.access import (
+    citizens_by_id, jobcenter_choices, position_or_404, proposal_or_404, visible_jobcenter_ids,
+)
 from service.http.web.auth import web_principal
 from service.http.web.csrf import require_csrf
 from service.http.web.errors import WebRoute
@@ -101,15 +103,6 @@ def _current_runs(session: Session, position_ids: list[str]) -> dict[str, dict]:
 # ---- create and edit ----------------------------------------------------------------------------------
 
 
-def _jobcenter_choices(principal: Principal, session: Session) -> dict[str, str] | None:
-    """A jobcentre field only for users with several jobcentres (or admin); a consultant has exactly one."""
-    if not principal.is_admin and len(principal.jobcenters) == 1:
-        return None
-    names = sorted(principal.jobcenters) if not principal.is_admin else sorted(
-        session.scalars(select(orm.Jobcenter.name)))
-    return {name: name for name in names}
-
-
 def _form_page(request: Request, form: forms.PositionForm, *, editing: bool, principal: Principal,
                session: Session, status_code: int = 200) -> Response:
     labels = dict(FIELD_LABELS)
@@ -119,7 +112,7 @@ def _form_page(request: Request, form: forms.PositionForm, *, editing: bool, pri
     position_id = form.position_id
     context = {
         "form": form, "editing": editing, "field_labels": labels, "sizes": forms.EMPLOYER_SIZES,
-        "sectors": forms.EMPLOYER_SECTORS, "jobcenter_choices": _jobcenter_choices(principal, session),
+        "sectors": forms.EMPLOYER_SECTORS, "jobcenter_choices": jobcenter_choices(principal, session),
         "employer_options": employer_options(session, principal),
         "heading": f"Rediger stilling: {form.title}" if editing else "Ny stilling",
         "action": request.url_for("web_position_update", position_id=position_id) if editing
@@ -171,7 +164,7 @@ async def position_update(request: Request, position_id: str, principal: Princip
     form = forms.form_from_post(data)
     form.position_id = row.id
     form.employer_id = row.employer_id  # the employer stays the stored one; its details may change
-    if not _jobcenter_choices(principal, session):
+    if not jobcenter_choices(principal, session):
         form.jobcenter = row.jobcenter.name
     return _save(request, form, data.get("action"), editing=True, principal=principal, session=session)
 
