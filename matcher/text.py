@@ -9,12 +9,9 @@ every other punctuation mark a word break.
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
-import snowballstemmer
-
-from models.danish import fold
+from models.danish import danish_stemmer, fold
 
 # A hyphen (or dash) between two letters glues a compound; elsewhere it separates ("aften- og natarbejde").
 _COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑–](?=[^\W\d_])")
@@ -47,22 +44,10 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
-_per_thread = threading.local()
-
-
-def _stemmer() -> snowballstemmer.stemmer:
-    """This thread's stemmer: a Snowball stemmer keeps the word it works on in itself, so threads sharing one
-    (the API's worker threads, a background rematch) corrupt each other's words."""
-    stemmer = getattr(_per_thread, "stemmer", None)
-    if stemmer is None:
-        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("danish")
-    return stemmer
-
-
 @lru_cache(maxsize=200_000)
 def stem_word(word: str) -> str:
     """Danish Snowball stem of one normalised word ("rengøringen" → "rengøring")."""
-    return _stemmer().stemWord(word)
+    return danish_stemmer().stemWord(word)
 
 
 def stem_text(text: str) -> str:

@@ -1,12 +1,15 @@
-"""Danish text helpers every layer shares: folding text for comparison, and numbers and counts written
-the way a Danish reader expects them (decimal comma, singular/plural, "a, b og c")."""
+"""Danish text helpers every layer shares: folding text for comparison, the Danish stemmer, and numbers and
+counts written the way a Danish reader expects them (decimal comma, singular/plural, "a, b og c")."""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import snowballstemmer
 
 
 def fold(text: str) -> str:
@@ -60,4 +63,18 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_ZONE)
 
 
-__all__ = ["LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "fold", "local_time", "number", "plural"]
+_per_thread = threading.local()
+
+
+def danish_stemmer() -> snowballstemmer.stemmer:
+    """This thread's Danish Snowball stemmer: a stemmer keeps the word it works on in itself, so threads
+    sharing one (the API's worker threads, a background rematch) would corrupt each other's words."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer
+
+
+__all__ = [
+    "LOCAL_ZONE", "LOCAL_ZONE_LABEL", "and_list", "counted", "danish_stemmer", "fold", "local_time", "number", "plural",
+]

@@ -14,29 +14,19 @@ two to the same output.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-import snowballstemmer
+from models.danish import danish_stemmer
 
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])[-‐‑–](?=[^\W\d_])")
 _NON_WORD = re.compile(r"[\W_]+")
-_local = threading.local()
-
-
-def _stemmer() -> snowballstemmer.stemmer:
-    # A Snowball stemmer keeps its current word in itself: one per thread (API worker threads).
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = snowballstemmer.stemmer("danish")
-    return stemmer
 
 
 @lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return danish_stemmer().stemWord(word)
 
 
 def words(text: str) -> list[str]:
