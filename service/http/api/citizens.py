@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -16,15 +16,16 @@ from models import orm, placements, store
 from models.diagnosis import diagnosis_warning
 from models.errors import ID_PATTERN
 from models.schemas import Candidate
-from service.http.api.common import endpoint_of, invalid, same_id, upsert_responses, upserted, value_problem
+from service.http.api.common import (
+    endpoint_of, example_body, invalid, upsert_route, upsert_target, upserted, value_problem,
+)
 from service.http.api.employments import employment_out
 from service.http.api.lifecycle_schemas import StatusSpanOut
 from service.http.api.schemas import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
 from service.core.audit import audit, audit_read
 from service.http.deps import (
-    Credentials, CurrentPrincipal, DbSession, ScopedCitizen, authenticate, load_citizen_ref, not_found, write_target,
+    Credentials, CurrentPrincipal, DbSession, ScopedCitizen, authenticate, load_citizen_ref, not_found,
 )
-from service.http.retry import retry_races
 from service.http.problems import problem_responses
 
 router = APIRouter(tags=["Borgere"])
@@ -32,6 +33,7 @@ router = APIRouter(tags=["Borgere"])
 LIFECYCLE_FIELDS = {"ly_since", "seeks_more_hours"}
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN,
                            description="Borgerens id fra sagssystemet")]
+CitizenBody = example_body(CitizenIn, "borger", "Borger med to centrale skånehensyn", CITIZEN_EXAMPLE)
 
 
 def citizen_out(session: Session, citizen: orm.Citizen) -> CitizenOut:
@@ -54,16 +56,12 @@ def free_text_warnings(candidate: Candidate) -> list[str]:
     return [warning for label, text in texts if (warning := diagnosis_warning(label, text))]
 
 
-@router.put("/citizens/{id}", response_model=CitizenOut, summary="Opret eller opdatér en borger",
-            responses=upsert_responses(CitizenOut, "Borgeren er oprettet"))
-@retry_races
+@upsert_route(router, "/citizens/{id}", CitizenOut, "Opret eller opdatér en borger", "Borgeren er oprettet")
 def put_citizen(id: IdPath, request: Request, response: Response, session: DbSession, principal: CurrentPrincipal,
-                body: Annotated[CitizenIn, Body(openapi_examples={"borger": {
-                    "summary": "Borger med to centrale skånehensyn", "value": CITIZEN_EXAMPLE}})]) -> CitizenOut:
+                body: CitizenBody) -> CitizenOut:
     """Idempotent: samme indhold igen ændrer intet. Skånehensyn erstatter de gemte. En borger i et andet
     jobcenter end nøglens svarer 404, som om borgeren ikke fandtes."""
-    same_id(id, body.id)
-    existing, jobcenter = write_target(session, principal, orm.Citizen, id, body.jobcenter)
+    existing, jobcenter = upsert_target(session, principal, orm.Citizen, id, body)
     try:
         candidate = Candidate.model_validate(body.model_dump(exclude=LIFECYCLE_FIELDS | {"postcode"})
                                              | {"id": id, "jobcenter": jobcenter})

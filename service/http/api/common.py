@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from models.errors import danish_errors
 from models.placements import LifecycleError
+from service.core.auth.principal import Principal
+from service.http.deps import write_target
 from service.http.problems import Problem, problem_responses
+from service.http.retry import retry_races
 
 API_PREFIX = "/api/v1"
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def endpoint_of(request: Request) -> str:
@@ -30,6 +34,26 @@ def json_response(body: BaseModel, status_code: int = 200) -> Response:
     """A response model the route has built (and so validated) itself, serialised once by pydantic. FastAPI
     would validate it again and, for a sync route, do so on another worker thread."""
     return Response(content=body.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+def upsert_route(router: APIRouter, path: str, model: type[BaseModel], summary: str,
+                 created: str) -> Callable[[F], F]:
+    """The route of an idempotent PUT: 200 or 201 (documented with `created`), retried on a lost write race."""
+    put = router.put(path, response_model=model, summary=summary, responses=upsert_responses(model, created))
+    return lambda endpoint: put(retry_races(endpoint))
+
+
+def example_body(model: type[BaseModel], name: str, summary: str, value: dict) -> Any:
+    """A request body type with one named example in the OpenAPI document."""
+    return Annotated[model, Body(openapi_examples={name: {"summary": summary, "value": value}})]
+
+
+def upsert_target(session: Session, principal: Principal, model: type, object_id: str,
+                  body: Any) -> tuple[Any | None, str]:
+    """Before an idempotent PUT: the body's id (if any) must be the path's; then service.http.deps.write_target
+    with the body's jobcentre."""
+    same_id(object_id, body.id)
+    return write_target(session, principal, model, object_id, body.jobcenter)
 
 
 def upsert_responses(model: type[BaseModel], created: str) -> dict[int | str, dict]:

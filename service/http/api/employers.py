@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from models.errors import ID_PATTERN
 from models import orm, store
 from models.schemas import Employer, EmployerDetails, Location
-from service.http.api.common import same_id, upsert_responses, upserted
+from service.http.api.common import example_body, upsert_route, upsert_target, upserted
 from service.http.api.schemas import EMPLOYER_EXAMPLE, EmployerIn, EmployerOut
-from service.http.deps import CurrentPrincipal, DbSession, write_target
-from service.http.retry import retry_races
+from service.http.deps import CurrentPrincipal, DbSession
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Virksomhedens id")]
+EmployerBody = example_body(EmployerIn, "bageri", "Lille privat virksomhed", EMPLOYER_EXAMPLE)
 
 
 def employer_out(row: orm.Employer) -> EmployerOut:
@@ -27,15 +27,11 @@ def employer_out(row: orm.Employer) -> EmployerOut:
                        contact_email=row.contact_email)
 
 
-@router.put("/employers/{id}", response_model=EmployerOut, summary="Opret eller opdatér en virksomhed",
-            responses=upsert_responses(EmployerOut, "Virksomheden er oprettet"))
-@retry_races
+@upsert_route(router, "/employers/{id}", EmployerOut, "Opret eller opdatér en virksomhed", "Virksomheden er oprettet")
 def put_employer(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
-                 body: Annotated[EmployerIn, Body(openapi_examples={"bageri": {
-                     "summary": "Lille privat virksomhed", "value": EMPLOYER_EXAMPLE}})]) -> EmployerOut:
+                 body: EmployerBody) -> EmployerOut:
     """Idempotent. En virksomhed i et andet jobcenter end nøglens svarer 404."""
-    same_id(id, body.id)
-    existing, jobcenter = write_target(session, principal, orm.Employer, id, body.jobcenter)
+    existing, jobcenter = upsert_target(session, principal, orm.Employer, id, body)
     employer = Employer(id=id, name=body.name, size=body.size, sector=body.sector,
                         has_fleksjob_experience=body.has_fleksjob_experience, max_fleksjobbere=body.max_fleksjobbere)
     # Only the detail fields the body carries are written: the case system may not know the contact person.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,17 +15,19 @@ from models.errors import ID_PATTERN
 from models.schemas import MatchOptions, Position
 from service.core.matching import MatchConflict, PositionGone, PositionNotOpen, match_and_store
 from service.core.pool_cache import position_version_key
-from service.http.api.common import endpoint_of, invalid, json_response, same_id, upsert_responses, upserted
+from service.http.api.common import (
+    endpoint_of, example_body, invalid, json_response, upsert_route, upsert_target, upserted,
+)
 from service.http.api.schemas import POSITION_EXAMPLE, PositionIn, PositionOut, StoredMatchResponse
 from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedPositionAccess, authenticate, load_position_version,
-    load_scoped, not_found, reads_before_writing, write_target,
+    load_scoped, not_found, reads_before_writing,
 )
-from service.http.retry import retry_races
 from service.http.problems import Problem, problem_responses
 
 router = APIRouter(tags=["Virksomheder og stillinger"])
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="Stillingens id")]
+PositionBody = example_body(PositionIn, "rengøring", "Rengøring og kantine hos et bageri", POSITION_EXAMPLE)
 
 
 def position_out(session: Session, row: orm.Position) -> PositionOut:
@@ -36,15 +38,11 @@ def position_out(session: Session, row: orm.Position) -> PositionOut:
     return PositionOut(**schema, status=row.status, postcode=row.postcode, updated_at=row.updated_at)
 
 
-@router.put("/positions/{id}", response_model=PositionOut, summary="Opret eller opdatér en stilling",
-            responses=upsert_responses(PositionOut, "Stillingen er oprettet"))
-@retry_races
+@upsert_route(router, "/positions/{id}", PositionOut, "Opret eller opdatér en stilling", "Stillingen er oprettet")
 def put_position(id: IdPath, response: Response, session: DbSession, principal: CurrentPrincipal,
-                 body: Annotated[PositionIn, Body(openapi_examples={"rengøring": {
-                     "summary": "Rengøring og kantine hos et bageri", "value": POSITION_EXAMPLE}})]) -> PositionOut:
+                 body: PositionBody) -> PositionOut:
     """Idempotent; opgaverne erstatter de gemte. Virksomheden skal findes i samme jobcenter."""
-    same_id(id, body.id)
-    existing, jobcenter = write_target(session, principal, orm.Position, id, body.jobcenter)
+    existing, jobcenter = upsert_target(session, principal, orm.Position, id, body)
     employer = session.get(orm.Employer, body.employer_id)
     if employer is None or employer.jobcenter.name != jobcenter:
         raise Problem(422, f"Virksomheden '{body.employer_id}' findes ikke i jobcenter '{jobcenter}'.",
