@@ -18,6 +18,7 @@ from matcher.explain import ESTIMATED_CAPACITY_NOTE, UNKNOWN_DISTANCE_NOTE
 from matcher.geo import haversine_km
 from models import orm
 from models.schemas import Position, RankedCandidate
+from service.http.web.query_params import one_of, whole_number
 from service.http.web.reason_text import ReasonLine, accommodation_lines
 
 PAGE_SIZE = 10
@@ -25,15 +26,6 @@ MAX_SHOWN = 200
 SORTS = {"match": "Bedste match", "timer": "Flest timer", "afstand": "Kortest afstand"}
 # Notes that state a general fact each card also shows on its own ("estimeret", "afstand ukendt"): shown once.
 GENERAL_NOTES = (ESTIMATED_CAPACITY_NOTE, UNKNOWN_DISTANCE_NOTE)
-
-
-def _whole(value: str | None, low: int, high: int) -> int | None:
-    """A whole number typed into a filter field, or None when blank or unusable (filters never fail a page)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if low <= number <= high else None
 
 
 @dataclass(frozen=True)
@@ -46,10 +38,11 @@ class CandidateQuery:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> CandidateQuery:
-        sort = params.get("sorter", "match")
-        return cls(sort=sort if sort in SORTS else "match", only_competence=params.get("kun_kompetence") == "1",
-                   min_hours=_whole(params.get("min_timer"), 1, 37), max_km=_whole(params.get("max_km"), 1, 500),
-                   shown=_whole(params.get("vis"), 1, MAX_SHOWN) or PAGE_SIZE)
+        return cls(sort=one_of(params.get("sorter"), SORTS, "match"),
+                   only_competence=params.get("kun_kompetence") == "1",
+                   min_hours=whole_number(params.get("min_timer"), 1, 37),
+                   max_km=whole_number(params.get("max_km"), 1, 500),
+                   shown=whole_number(params.get("vis"), 1, MAX_SHOWN) or PAGE_SIZE)
 
     @property
     def filtered(self) -> bool:

@@ -19,17 +19,10 @@ from models.search_terms import escape_like, like_pattern, stems, words
 from models.vocabulary import CitizenStatus
 from service.core.auth.principal import Principal
 from service.http.web.access import visible_jobcenter_ids
+from service.http.web.query_params import one_of, whole_number
 
 ALL = "alle"
 ESCAPE = "\\"
-
-
-def _whole(value: str | None, low: int, high: int) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if low <= number <= high else None
 
 
 @dataclass(frozen=True)
@@ -43,11 +36,11 @@ class CitizenFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> CitizenFilter:
-        status = params.get("status", ALL)
-        return cls(q=params.get("q", "").strip()[:200],
-                   status=status if status in CitizenStatus.codes() else ALL,
-                   min_hours=_whole(params.get("timer_fra"), 1, 37), max_hours=_whole(params.get("timer_til"), 1, 37),
-                   min_ly_months=_whole(params.get("ly_fra"), 0, 24), jobcenter=params.get("jobcenter", ALL) or ALL)
+        return cls(q=params.get("q", "").strip()[:200], status=one_of(params.get("status"), CitizenStatus.codes(), ALL),
+                   min_hours=whole_number(params.get("timer_fra"), 1, 37),
+                   max_hours=whole_number(params.get("timer_til"), 1, 37),
+                   min_ly_months=whole_number(params.get("ly_fra"), 0, 24),
+                   jobcenter=params.get("jobcenter", ALL) or ALL)
 
     @property
     def active(self) -> bool:
