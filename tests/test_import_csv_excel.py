@@ -360,16 +360,19 @@ def test_sync_with_no_valid_rows_is_refused(tmp_path: Path, db: str) -> None:
 
 # ---- cell parsers --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [("8700", "8700"), (8700, "8700"), (800.0, "0800"), ("DK-8700", "8700"),
-                                           ("", None), (None, None)])
-def test_postcodes(raw, expected) -> None:
-    assert parse_postcode(raw) == expected
-
-
-@pytest.mark.parametrize("raw", ["87000", "Horsens", "87 00 1"])
-def test_bad_postcodes(raw) -> None:
-    with pytest.raises(CellError):
-        parse_postcode(raw)
+@pytest.mark.parametrize("parse, raw, expected", [
+    *((parse_postcode, raw, expected) for raw, expected in (
+        ("8700", "8700"), (8700, "8700"), (800.0, "0800"), ("DK-8700", "8700"), ("", None), (None, None))),
+    *((parse_date, raw, expected) for raw, expected in (
+        ("01-02-2025", date(2025, 2, 1)), ("1.2.2025", date(2025, 2, 1)), ("01/02/2025", date(2025, 2, 1)),
+        ("2025-02-01", date(2025, 2, 1)), ("2025-02-01 00:00:00", date(2025, 2, 1)),
+        (datetime(2025, 2, 1, 13, 5), date(2025, 2, 1)), (None, None))),
+    *((parse_capacity, raw, expected) for raw, expected in (
+        ("5", (5, None)), ("7,5", (7, "rundet ned til 7 hele timer pr. uge")), (7.0, (7, None)),
+        ("6 timer", (6, None)), ("37", (37, None)))),
+])
+def test_cells_are_read(parse, raw, expected) -> None:
+    assert parse(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [("Ja", True), ("nej", False), ("X", True), ("-1", True), (True, True),
@@ -378,27 +381,11 @@ def test_yes_no(raw, expected) -> None:
     assert parse_bool(raw) is expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("01-02-2025", date(2025, 2, 1)), ("1.2.2025", date(2025, 2, 1)), ("01/02/2025", date(2025, 2, 1)),
-    ("2025-02-01", date(2025, 2, 1)), ("2025-02-01 00:00:00", date(2025, 2, 1)),
-    (datetime(2025, 2, 1, 13, 5), date(2025, 2, 1)), (None, None)])
-def test_dates(raw, expected) -> None:
-    assert parse_date(raw) == expected
-
-
-@pytest.mark.parametrize("raw", ["31-02-2025", "02-2025", "i går"])
-def test_bad_dates(raw) -> None:
+@pytest.mark.parametrize("parse, raw", [
+    *((parse_postcode, raw) for raw in ("87000", "Horsens", "87 00 1")),
+    *((parse_date, raw) for raw in ("31-02-2025", "02-2025", "i går")),
+    *((parse_capacity, raw) for raw in ("0,5", "38", "", "fem", "-2")),
+])
+def test_unusable_cells_are_refused(parse, raw) -> None:
     with pytest.raises(CellError):
-        parse_date(raw)
-
-
-@pytest.mark.parametrize("raw, expected", [("5", (5, None)), ("7,5", (7, "rundet ned til 7 hele timer pr. uge")),
-                                           (7.0, (7, None)), ("6 timer", (6, None)), ("37", (37, None))])
-def test_capacity(raw, expected) -> None:
-    assert parse_capacity(raw) == expected
-
-
-@pytest.mark.parametrize("raw", ["0,5", "38", "", "fem", "-2"])
-def test_bad_capacity(raw) -> None:
-    with pytest.raises(CellError):
-        parse_capacity(raw)
+        parse(raw)
