@@ -140,7 +140,7 @@ class EmployerIn(EmployerDetails):
     location: Location | None = None
 
 
-class EmployerOut(Employer):
+class EmployerOut(EmployerDetails, Employer):
     model_config = _examples({"id": "V-1", **EMPLOYER_EXAMPLE, "cvr": "12345678", "address": "Søndergade 12",
                               "contact_name": "Mette Jensen", "contact_phone": "+45 76 29 10 00",
                               "contact_email": "mette@bageriet.dk"})
@@ -148,11 +148,6 @@ class EmployerOut(Employer):
     jobcenter: str
     postcode: str | None = None
     location: Location | None = None
-    cvr: str | None = None
-    address: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
 
 
 class TaskIn(Task):
