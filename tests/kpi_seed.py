@@ -12,14 +12,56 @@ so SK1 = 5 / 8, SK3 = 2 / 4 with one person missing hours.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from pathlib import Path
 
+import pytest
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from models import orm
+from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.months import add_months, first_day, month_of, shift_month
+from service.core.auth.users import create_user
+from service.http.app import create_app
+from web_seed import cheap_password_hashing
 
 CREATED = datetime(2020, 1, 1, tzinfo=timezone.utc)
+USERS = {"tina": ("teamleader", ["Horsens"]), "anna": ("consultant", ["Horsens"]), "root": ("admin", [])}
+PASSWORD = "et-langt-kodeord-1"
+
+
+def seed_two_jobcenters(session: Session) -> None:
+    """Horsens ("H") and Vejle ("V") as above, and USERS: Horsens' team leader and consultant, and an admin."""
+    today = date.today()
+    seed_kpi_jobcenter(session, "Horsens", "H", today)
+    seed_kpi_jobcenter(session, "Vejle", "V", today)
+    for username, (role, jobcenters) in USERS.items():
+        create_user(session, username=username, password=PASSWORD, role=role, jobcenters=jobcenters,
+                    full_name=username.title())
+
+
+@contextmanager
+def app_on(database: Path, monkeypatch: pytest.MonkeyPatch,
+           fill: Callable[[Session], None] = seed_two_jobcenters) -> Iterator[FastAPI]:
+    """The real app on a new SQLite file, after `fill` wrote its rows in one transaction."""
+    cheap_password_hashing(monkeypatch)
+    monkeypatch.setenv("FLEKSMATCH_SECRET_KEY", "test-secret")
+    url = f"sqlite:///{database}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            fill(session)
+    finally:
+        engine.dispose()
+    app = create_app(url)
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
 
 
 def seed_kpi_jobcenter(session: Session, name: str, prefix: str, today: date) -> None:

@@ -97,13 +97,14 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page, username: str) -> None:
-    page.goto("/stillinger")
+def log_in(page, username: str, password: str | None = None, start: str = "/stillinger") -> None:
+    """Open `start`, log in on the form it sends a visitor to (the seed's password unless told) and be back."""
+    page.goto(start)
     assert "/login" in page.url
     page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORDS[username])
+    page.get_by_label("Adgangskode").fill(password or PASSWORDS[username])
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(re.compile(r"/stillinger$"))
+    page.wait_for_url(re.compile(rf"{re.escape(start)}$"))
 
 
 def logged_in_page(page_for, base_url: str, username: str):

@@ -11,44 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kpi_seed import seed_kpi_jobcenter
+from kpi_seed import PASSWORD, app_on
 from models import orm
-from models.db import make_engine, session_factory, session_scope, upgrade_database
+from models.db import make_engine, session_factory, session_scope
 from models.months import month_of, shift_month
-from service.core.auth.users import create_user
-from service.http.app import create_app
-from web_seed import cheap_password_hashing
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TODAY = date.today()
 MONTH = month_of(TODAY)
-USERS = {"tina": ("teamleader", ["Horsens"]), "anna": ("consultant", ["Horsens"]), "root": ("admin", [])}
-PASSWORD = "et-langt-kodeord-1"
-
-
-def seed(url: str) -> None:
-    upgrade_database(url)
-    engine = make_engine(url)
-    try:
-        with session_scope(session_factory(engine)) as session:
-            seed_kpi_jobcenter(session, "Horsens", "H", TODAY)
-            seed_kpi_jobcenter(session, "Vejle", "V", TODAY)
-            for username, (role, jobcenters) in USERS.items():
-                create_user(session, username=username, password=PASSWORD, role=role, jobcenters=jobcenters,
-                            full_name=username.title())
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    cheap_password_hashing(monkeypatch)
-    monkeypatch.setenv("FLEKSMATCH_SECRET_KEY", "test-secret")
-    url = f"sqlite:///{tmp_path / 'kpi-web.sqlite3'}"
-    seed(url)
-    app = create_app(url)
-    yield app
-    app.state.engine.dispose()
+    with app_on(tmp_path / "kpi-web.sqlite3", monkeypatch) as app:
+        yield app
 
 
 def login(app, username: str) -> TestClient:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich import box
 from rich.console import Console
@@ -30,12 +30,14 @@ from service.cli.rematch import rematch_with_progress, report_and_summary
 from service.core import pool
 from service.core.auth.users import create_user
 from service.cli.kpi import print_current_kpis
-from service.demo.fleksjob_history import record_fleksjob_history
-from service.demo.history import record_demo_history
+from service.demo.fleksjob_history import FleksjobSummary, record_fleksjob_history
+from service.demo.history import HistorySummary, record_demo_history
 from service.demo.loader import LoadSummary, load_pool_into_database, stored_pool
+from service.demo.once import Summary
 from service.demo.pool_generator import DEMO_POOL_PATH, Pool, load_demo_pool
 from service.demo.statistics import PoolStatistics, pool_statistics
 
+Recorded = TypeVar("Recorded", bound=Summary)
 REASON_LABELS = {"physical": "Fysiske", "psychological": "Psykiske", "combined": "Kombinerede"}
 
 
@@ -151,28 +153,33 @@ def step_load_pool(context: DemoContext) -> None:
 
 def step_record_history(context: DemoContext) -> None:
     """Back-dated outcomes on some positions, recorded as consultants record them (service.demo.history)."""
-    with context.console.status("Registrerer demo-forløb…"), session_scope(context.sessions) as session:
-        summary = record_demo_history(session)
-    context.results["history"] = summary
-    if summary.already_there:
-        context.console.print("  Demo-forløbene (ansættelser, praktikker, afslag) er allerede registreret.")
-        return
-    parts = [f"{summary.outcomes[k]} {label}" for k, label in HISTORY_LABELS if summary.outcomes.get(k)]
-    context.console.print(f"Demo-forløb registreret på {counted(summary.positions, 'stilling', 'stillinger')}: "
-                          f"{and_list(parts)}.")
+    def described(summary: HistorySummary) -> str:
+        parts = [f"{summary.outcomes[k]} {label}" for k, label in HISTORY_LABELS if summary.outcomes.get(k)]
+        return f"Demo-forløb registreret på {counted(summary.positions, 'stilling', 'stillinger')}: {and_list(parts)}."
+
+    _record_step(context, "history", record_demo_history, "Registrerer demo-forløb…",
+                 "Demo-forløbene (ansættelser, praktikker, afslag) er allerede registreret.", described)
 
 
 def step_record_fleksjob_history(context: DemoContext) -> None:
     """Two years of fleksjob history beside the pool (service.demo.fleksjob_history), for the KPIs."""
-    with context.console.status("Registrerer to års fleksjobforløb…"), session_scope(context.sessions) as session:
-        summary = record_fleksjob_history(session)
-    context.results["fleksjob_history"] = summary
-    if summary.already_there:
-        context.console.print("  To års fleksjobforløb er allerede registreret.")
-        return
-    context.console.print(f"To års fleksjobforløb registreret: {counted(summary.citizens, 'borger', 'borgere')} i "
-                          f"fleksjob eller tidligere i fleksjob, {counted(summary.employments, 'ansættelse', 'ansættelser')} "
-                          f"og {counted(summary.paid_months, 'måned', 'måneder')} med løntimer.")
+    def described(summary: FleksjobSummary) -> str:
+        return (f"To års fleksjobforløb registreret: {counted(summary.citizens, 'borger', 'borgere')} i "
+                f"fleksjob eller tidligere i fleksjob, {counted(summary.employments, 'ansættelse', 'ansættelser')} "
+                f"og {counted(summary.paid_months, 'måned', 'måneder')} med løntimer.")
+
+    _record_step(context, "fleksjob_history", record_fleksjob_history, "Registrerer to års fleksjobforløb…",
+                 "To års fleksjobforløb er allerede registreret.", described)
+
+
+def _record_step(context: DemoContext, key: str, record: Callable[[Session], Recorded], working: str,
+                 already_there: str, described: Callable[[Recorded], str]) -> None:
+    """Record one part of the demo's history in its own transaction and say what it recorded, or that a run
+    before this one did."""
+    with context.console.status(working), session_scope(context.sessions) as session:
+        summary = record(session)
+    context.results[key] = summary
+    context.console.print(f"  {already_there}" if summary.already_there else described(summary))
 
 
 def step_print_kpis(context: DemoContext) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from models import orm, placements
 from models.months import add_months, days_in, first_day, last_day, month_of, shift_month
 from models.vocabulary import CitizenStatus, ContractType
+from service.demo.once import record_once
 
 SEED = 2019_11
 PREFIX = "BF-"
@@ -74,12 +75,10 @@ def has_fleksjob_history(session: Session) -> bool:
 
 
 def record_fleksjob_history(session: Session, today: date | None = None) -> FleksjobSummary:
-    summary = FleksjobSummary()
-    if has_fleksjob_history(session):
-        summary.already_there = True
-        return summary
-    today = today or date.today()
-    draw = random.Random(SEED)
+    return record_once(session, FleksjobSummary(), has_fleksjob_history, SEED, today, _record)
+
+
+def _record(session: Session, summary: FleksjobSummary, today: date, draw: random.Random) -> None:
     centres = list(session.scalars(select(orm.Jobcenter).order_by(orm.Jobcenter.name)))
     pool = {c.id: list(session.scalars(select(orm.Citizen).where(
         orm.Citizen.jobcenter_id == c.id, ~orm.Citizen.id.like(f"{PREFIX}%")).order_by(orm.Citizen.id)))
@@ -101,7 +100,6 @@ def record_fleksjob_history(session: Session, today: date | None = None) -> Flek
             writer.left(centre, workplaces, end, draw)
         summary.per_jobcenter[centre.name] = current
     writer.flush()
-    return summary
 
 
 def _date_the_pool(session: Session, citizens: list[orm.Citizen], draw: random.Random, today: date) -> None:

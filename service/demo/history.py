@@ -21,6 +21,7 @@ from models.schemas import MatchOptions
 from models.vocabulary import ContractType, ProposalStatus, RejectedBy, Role
 from service.core import lifecycle, matching
 from service.core.auth.principal import Principal
+from service.demo.once import record_once
 
 DEMO_ACTOR = "demo"
 PRINCIPAL = Principal(actor=DEMO_ACTOR, role=Role.admin, jobcenters=frozenset())
@@ -51,12 +52,10 @@ def has_history(session: Session) -> bool:
 
 def record_demo_history(session: Session, today: date | None = None) -> HistorySummary:
     """Match a share of each jobcentre's open positions and record back-dated outcomes on them."""
-    summary = HistorySummary()
-    if has_history(session):
-        summary.already_there = True
-        return summary
-    today = today or date.today()
-    draw = random.Random(SEED)
+    return record_once(session, HistorySummary(), has_history, SEED, today, _record)
+
+
+def _record(session: Session, summary: HistorySummary, today: date, draw: random.Random) -> None:
     positions = list(session.scalars(select(orm.Position).where(orm.Position.status == "open")
                                      .order_by(orm.Position.id)))
     for row in positions:
@@ -66,7 +65,6 @@ def record_demo_history(session: Session, today: date | None = None) -> HistoryS
         if _tell(session, row, story, draw, today):
             summary.positions += 1
             summary.outcomes[story] = summary.outcomes.get(story, 0) + 1
-    return summary
 
 
 def _pick(draw: random.Random) -> str:

@@ -9,12 +9,14 @@ allow, 422 for a missing or unreadable field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from models import orm
 from models.diagnosis import diagnosis_warning
 from models.placements import LifecycleError, OutcomeRequest
 from models.vocabulary import ContractType, ProposalStatus, RejectedBy
@@ -72,38 +74,47 @@ def _refused(request: Request, session: Session, principal: Principal, proposal_
 async def proposal_outcome(request: Request, proposal_id: str, principal: Principal = Depends(web_principal),
                            session: Session = Depends(db_session)) -> Response:
     """One person's outcome, with the fields a hire, a praktik or a rejection needs (docs/lifecycle.md)."""
-    proposal, row = proposal_or_404(session, principal, proposal_id)
-    typed = _typed(await request.form())
-    try:
+    def record(proposal: orm.Proposal, typed: dict[str, str]) -> list[tuple[str, str]]:
         outcome_request = outcome_from_form(typed)
         lifecycle.record_outcome(session, principal, proposal, outcome_request,
                                  endpoint=f"POST /forslag/{proposal.id}/udfald")
-    except LifecycleError as exc:
-        return _refused(request, session, principal, proposal.id, typed, exc)
-    session.commit()
-    who = f" for {typed['candidate_id']}" if typed["candidate_id"] else ""
-    flash(request, "ok", f"Udfald registreret{who}: {OUTCOME_LABELS[outcome_request.outcome]}.")
-    if warning := diagnosis_warning("Begrundelsen", outcome_request.reason or ""):
-        flash(request, "error", warning)
-    return _back(request, row.id, proposal.id)
+        who = f" for {typed['candidate_id']}" if typed["candidate_id"] else ""
+        said = [("ok", f"Udfald registreret{who}: {OUTCOME_LABELS[outcome_request.outcome]}.")]
+        if warning := diagnosis_warning("Begrundelsen", outcome_request.reason or ""):
+            said.append(("error", warning))
+        return said
+
+    return await _on_person(request, session, principal, proposal_id, record)
 
 
 @router.post("/forslag/{proposal_id}/fortryd", name="web_proposal_undo", dependencies=[Depends(require_csrf)])
 async def proposal_undo(request: Request, proposal_id: str, principal: Principal = Depends(web_principal),
                         session: Session = Depends(db_session)) -> Response:
     """"Fortryd": annul the person's latest outcome and every consequence of it (kept in the history)."""
-    proposal, row = proposal_or_404(session, principal, proposal_id)
-    typed = _typed(await request.form())
-    try:
+    def undo(proposal: orm.Proposal, typed: dict[str, str]) -> list[tuple[str, str]]:
         if not typed["undo_reason"]:
             raise LifecycleError(UNDO_REASON_REQUIRED, field="reason")
         event = lifecycle.undo_outcome(session, principal, proposal, typed["candidate_id"] or None,
                                        typed["undo_reason"], endpoint=f"POST /forslag/{proposal.id}/fortryd")
+        return [("ok", f"Fortrudt for {event.candidate_id}: {OUTCOME_LABELS[event.outcome]}. "
+                       f"Borgeren står nu som «{OUTCOME_LABELS[event.previous_status].lower()}».")]
+
+    return await _on_person(request, session, principal, proposal_id, undo)
+
+
+async def _on_person(request: Request, session: Session, principal: Principal, proposal_id: str,
+                     act: Callable[[orm.Proposal, dict[str, str]], list[tuple[str, str]]]) -> Response:
+    """A form posted for one person of a proposal: `act` on what was typed and flash what it says after the
+    commit, or, when it is refused, show the page again with the message and the input."""
+    proposal, row = proposal_or_404(session, principal, proposal_id)
+    typed = _typed(await request.form())
+    try:
+        said = act(proposal, typed)
     except LifecycleError as exc:
         return _refused(request, session, principal, proposal.id, typed, exc)
     session.commit()
-    flash(request, "ok", f"Fortrudt for {event.candidate_id}: {OUTCOME_LABELS[event.outcome]}. "
-                         f"Borgeren står nu som «{OUTCOME_LABELS[event.previous_status].lower()}».")
+    for kind, message in said:
+        flash(request, kind, message)
     return _back(request, row.id, proposal.id)
 
 
