@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from matcher import scoring
-from matcher.competences import CV_WEIGHT, competence_model, cv_phrases
+from matcher.competences import CV_WEIGHT, competence_model, cv_phrases, entry_terms
 from matcher.pairs import PairScores
 from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from models.catalogue import load_catalogue
@@ -64,7 +64,7 @@ def _feasible(candidate: Candidate, task: Task, position: Position, distance: fl
 
 def _coverage(candidate: Candidate, required: str, cv: list[str]) -> float:
     best = 0.0
-    for term in dict.fromkeys(t for t in candidate.competences if t.strip()):
+    for term in entry_terms(candidate.competences):
         best = max(best, _similarity(required, term))
     for phrase in cv:
         best = max(best, CV_WEIGHT * _similarity(required, phrase))

@@ -1,21 +1,41 @@
 """Danish competence matching: resolve free-text terms against the taxonomy and score term pairs.
 
-Resolution (free text → canonical term → family), tried in order, first hit wins:
-  1. the normalised text is a known surface form (canonical or synonym)               confidence 1.0
-  2. its Snowball stem equals the stem of a surface form (inflections)                   confidence 1.0
-  3. rapidfuzz ratio against the surface forms ≥ FUZZY_CUTOFF (misspellings)             confidence ratio/100
-  4. one word that starts or ends with a surface form (compounds: "kantinemedhjælper")   COMPOUND_CONFIDENCE
-  5. several words: the best of their one- and two-word phrases                          × PHRASE_CONFIDENCE
+Resolution of one word (free text → canonical term → family), tried in order, first hit wins:
+  1. a known surface form (canonical or synonym)                                        confidence 1.0
+  2. its Snowball stem, its æ/ø/å-less spelling ("koekkenhjaelper") or its verb form
+     ("vaskede", "kørt", "smurte": `lexicon.lemma`) equals that of a surface form           confidence 1.0
+  3. a compound, read from the END: the last part (head) decides what it is               COMPOUND_CONFIDENCE
+       head a generic job-title word (-medarbejder, -hjælper, -assistent): the first part decides
+       head a taxonomy word ("plejehjemskøkken" → køkken): the head's task
+       head any other real word ("kantineudvalg", "lagerbygning", "opvaskemaskinereparatør"): the
+         compound is understood and is no task ("other"): it matches nothing, not even by n-grams.
+     A first part alone never gives the task. Linking -s-/-e- belong to neither part.
+  4. a misspelling: at most 1 edit (2 from 8 letters) from a surface form                1 - edits/length
+     only for words that are neither real Danish words nor compounds of real words, so "bagerarbejde" is
+     a baker's work and not a misspelt "lagerarbejde".
+Several words are read as a phrase (`read`): taxonomy phrases are found by verb form with up to two words
+between the parts ("satte varer op", "tørrede borde af"), two words that make one compound are joined
+("gulv vask"), and every found part gets a role: the activity, or context when it follows a preposition
+("på et hotel", "salg af rengøringsmidler") unless a governing word says it is the work ("arbejdede i
+kantinen", "stod for opvasken"). A clause about private life or another person ("min mand var pedel") is
+left out. The activity decides (× PHRASE_CONFIDENCE); only without any activity does the place count, at
+CONTEXT_CONFIDENCE. An understood non-task activity ("salg af", "reparation af") makes the phrase "other".
+Abbreviations and licence categories are written out first (`lexicon.expand_abbreviations`).
 Unresolved terms still match by character n-gram TF-IDF cosine on their stemmed form.
 
 Similarity of a required term and a citizen's term (`term_similarity`, and its vectorised twin
 `similarity_matrix`, which must agree):
   * equal normalised or stemmed text                          1.0
-  * both resolved: same canonical                             min(confidences)
+  * both resolved: same canonical, or the citizen's term
+                   implies the required one (`implies` in
+                   data/competences.yaml: a title's tasks, a
+                   general term's core tasks)                  min(confidences)
                    same family, the required term is the
-                   family's general term ("rengøring")         FAMILY_HEAD_CREDIT × min(confidences)
+                   family's general term ("rengøring") and
+                   the offered one is not peripheral            FAMILY_HEAD_CREDIT × min(confidences)
                    same family, other canonical               SAME_FAMILY_CREDIT × min(confidences)
                    related families                           RELATED_FAMILY_CREDIT × relation × min(confidences)
+  * one of them understood as no task ("other")               0
   * otherwise (one or both unresolved): TF-IDF char n-gram cosine of the stemmed forms without generic
     job-title heads ("-medarbejder", "-assistent": `text.core_text`)
   * below SIMILARITY_FLOOR counts as 0 (chance n-gram overlap is not evidence).
@@ -27,16 +47,20 @@ many n-grams but not a trade.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-from matcher.text import content_words, core_text, normalise, phrases, stem_text, stem_word, tokens
+from matcher import lexicon
+from matcher.lexicon import ascii_fold, is_danish_word, lemma
+from matcher.text import GENERIC_HEADS, STOPWORDS, core_text, normalise, stem_text, stem_word, tokens
 from models.taxonomy import load_competence_taxonomy
 
 MATCH_THRESHOLD = 0.5
@@ -44,18 +68,24 @@ MATCH_THRESHOLD = 0.5
 SIMILARITY_FLOOR = 0.25
 """Similarities below this are noise and count as 0."""
 FAMILY_HEAD_CREDIT = 0.8
-"""Credit for any competence of a family when the required term is the family's general term."""
+"""Credit for a core competence of a family when the required term is the family's general term."""
 SAME_FAMILY_CREDIT = 0.45
 """Partial credit for another competence of the same family: relevant, but not the skill asked for."""
 RELATED_FAMILY_CREDIT = 0.4
 """Credit per unit of relation between two families (a 0.5 relation gives 0.2, below the floor)."""
-CV_WEIGHT = 0.6
-"""CV text is weaker evidence than the kompetence-CV: its similarities are scaled by this."""
-FUZZY_CUTOFF = 88.0
+CV_WEIGHT = 0.7
+"""CV text is weaker evidence than the kompetence-CV: its similarities are scaled by this. A CV sentence
+that names the activity itself still counts (0.7 × 0.9 phrase confidence ≥ the threshold); one that only
+names a sibling task or a place does not."""
 COMPOUND_CONFIDENCE = 0.85
 PHRASE_CONFIDENCE = 0.9
-MIN_COMPOUND_PART = 4
-MAX_PHRASE_WORDS = 4
+CONTEXT_CONFIDENCE = 0.6
+"""A phrase that names only where the work was done ("på et plejehjem") and no activity."""
+MIN_PART = 3
+MAX_GAP = 2
+"""At most this many words between the parts of a taxonomy phrase ("satte [varer] op")."""
+_PIECES = re.compile(r"[.,;:!?()\[\]\n\r]+")
+_ENTRY_PARTS = re.compile(r"[,;/+&\n]+")
 
 
 @dataclass(frozen=True)
@@ -63,7 +93,28 @@ class Resolution:
     canonical: str | None
     family: str | None
     confidence: float
-    how: str  # "taxonomy", "inflection", "spelling", "compound", "phrase", "unresolved"
+    how: str  # "taxonomy", "inflection", "spelling", "compound", "phrase", "context", "other", "unresolved"
+
+    @property
+    def is_other(self) -> bool:
+        """Understood, and not a task of the taxonomy (a compound with a non-task head, "salg af …")."""
+        return self.how == "other"
+
+
+UNRESOLVED = Resolution(None, None, 0.0, "unresolved")
+OTHER = Resolution(None, None, 0.0, "other")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A part of a phrase that `read` understood: words [start, end), how it resolves, and its role
+    ("activity", "context" or "private")."""
+
+    start: int
+    end: int
+    text: str
+    resolution: Resolution
+    role: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +129,7 @@ class TermFeatures:
     family: np.ndarray      # int, -1 unresolved
     confidence: np.ndarray  # float, 0 unresolved
     family_head: np.ndarray  # bool, the canonical is its family's general term
+    other: np.ndarray        # bool, understood as no task (matches nothing but its own text)
     tfidf: sparse.csr_matrix  # L2-normalised rows
     tfidf_t: sparse.csr_matrix | None = None  # the transpose as CSR, kept for a pool's vocabulary so that
     # required @ vocabulary needs no per-query conversion over the whole hashed feature space
@@ -102,26 +154,40 @@ class CompetenceModel:
         )
         self._by_form: dict[str, str] = {}
         self._by_stem: dict[str, str] = {}
+        self._by_fold: dict[str, str] = {}
+        self._by_lemma: dict[str, str] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first lemma → (lemmas, canonical)
         # Sorted so that when two canonicals share a form the choice does not depend on file order.
-        for form, canonical in sorted(taxonomy.surface_forms.items()):
-            norm = normalise(form)
-            if norm:
-                self._by_form.setdefault(norm, canonical)
-                self._by_stem.setdefault(stem_text(norm), canonical)
-        for canonical in self.canonicals:
-            self._by_form.setdefault(normalise(canonical), canonical)
-            self._by_stem.setdefault(stem_text(canonical), canonical)
-        self._fuzzy_choices = sorted(self._by_form)
-        self._first_words = frozenset(form.split(" ", 1)[0] for form in [*self._by_form, *self._by_stem])
+        forms = sorted({**{normalise(c): c for c in self.canonicals},
+                        **{normalise(f): c for f, c in taxonomy.surface_forms.items()}}.items())
+        for norm, canonical in forms:
+            if not norm:
+                continue
+            self._by_form.setdefault(norm, canonical)
+            self._by_stem.setdefault(stem_text(norm), canonical)
+            self._by_fold.setdefault(ascii_fold(norm), canonical)
+            words = norm.split()
+            if len(words) == 1:
+                self._by_lemma.setdefault(lemma(norm), canonical)
+            else:
+                key = tuple(lemma(w) for w in words)
+                self._phrases.setdefault(key[0], []).append((key, canonical))
+        for entries in self._phrases.values():
+            entries.sort(key=lambda e: (-len(e[0]), e[0]))
+        self._fuzzy_choices = sorted(f for f in self._by_form if len(f) >= 5)
+        self._generic_heads = frozenset(ascii_fold(h) for h in GENERIC_HEADS)
+        self._non_task_heads = frozenset(ascii_fold(h) for h in lexicon.NON_TASK_HEADS)
         self.family_heads: frozenset[str] = self._find_family_heads()
         self._family_names = {}
         for family in reversed(self.family_ids):  # the first id wins if a label were shared
             self._family_names[normalise(family)] = family
             self._family_names[normalise(self.taxonomy.family_label(family))] = family
-        self._compound_parts = {
-            form: canonical for form, canonical in {**self._by_stem, **self._by_form}.items()
-            if " " not in form and len(form) >= MIN_COMPOUND_PART
-        }
+        n = len(self.canonicals)
+        self.implied = np.zeros((n, n), dtype=bool)  # [required, offered]: offered implies required
+        for title, tasks in taxonomy.implies.items():
+            for task in tasks:
+                self.implied[self._canonical_index[task], self._canonical_index[title]] = True
+        self.peripheral = np.array([c in taxonomy.peripheral for c in self.canonicals], dtype=bool)
         # Hashed n-grams so that words the taxonomy has never seen still have features (they get the highest
         # IDF); the IDF itself is learnt from the taxonomy only, so it does not depend on the pool.
         self._hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2 ** 18,
@@ -131,6 +197,8 @@ class CompetenceModel:
         self._idf_weights = self._idf.idf_
         self._interned: dict[str, int] = {}
         self._cache: dict[str, Resolution] = {}
+        self._word_cache: dict[str, Resolution] = {}
+        self._split_cache: dict[str, tuple[str, str, str, str | None] | None] = {}
 
     def _find_family_heads(self) -> frozenset[str]:
         """A family's general terms: the canonicals its label's words name ("Køkken og kantine" → køkkenhjælp,
@@ -148,7 +216,7 @@ class CompetenceModel:
 
     def resolve(self, term: str) -> Resolution:
         """Resolve free text to canonical term and family (cached per normalised text)."""
-        norm = normalise(term)
+        norm = prepare(term)
         cached = self._cache.get(norm)
         if cached is None:
             cached = self._resolve_normalised(norm)
@@ -159,49 +227,183 @@ class CompetenceModel:
         return Resolution(canonical, self.taxonomy.family_of(canonical), round(confidence, 6), how)
 
     def _resolve_normalised(self, norm: str) -> Resolution:
-        if not norm:
-            return Resolution(None, None, 0.0, "unresolved")
-        if norm in self._by_form:
-            return self._resolution(self._by_form[norm], 1.0, "taxonomy")
-        stemmed = stem_text(norm)
-        if stemmed in self._by_stem:
-            return self._resolution(self._by_stem[stemmed], 1.0, "inflection")
-        hit = process.extractOne(norm, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if hit is not None:
-            return self._resolution(self._by_form[hit[0]], hit[1] / 100.0, "spelling")
         words = norm.split()
+        if not words:
+            return UNRESOLVED
         if len(words) == 1:
-            canonical = self._compound(norm) or self._compound(stemmed)
-            if canonical:
-                return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
-            return Resolution(None, None, 0.0, "unresolved")
+            return self.resolve_word(norm)
+        known = self._lookup(norm)
+        if known is not None:
+            return known
+        if len(words) <= 3:
+            joined = self.resolve_word("".join(words))  # "gulv vask", "rengørings assistent"
+            if joined.canonical is not None and joined.how != "spelling":
+                return joined
+        if words[-1] in lexicon.ENGLISH_GENERIC_HEADS:  # "warehouse worker" → warehouse
+            rest = self.resolve(" ".join(words[:-1]))
+            if rest.canonical is not None:
+                return rest
         return self._resolve_phrase(norm)
 
-    def _compound(self, word: str) -> str | None:
-        """The longest surface form that the word starts or ends with (a compound's parts)."""
-        for size in range(len(word) - 1, MIN_COMPOUND_PART - 1, -1):
-            for part in (word[-size:], word[:size]):
-                if part in self._compound_parts:
-                    return self._compound_parts[part]
+    def _lookup(self, text: str) -> Resolution | None:
+        """Tiers 1–2: the text is a surface form as written, inflected, without æ/ø/å, or as another verb form."""
+        if text in self._by_form:
+            return self._resolution(self._by_form[text], 1.0, "taxonomy")
+        stemmed = stem_text(text)
+        if stemmed in self._by_stem:
+            return self._resolution(self._by_stem[stemmed], 1.0, "inflection")
+        folded = ascii_fold(text)
+        if folded in self._by_fold:
+            return self._resolution(self._by_fold[folded], 1.0, "spelling")
+        words = text.split()
+        if len(words) == 1:
+            if lemma(text) in self._by_lemma:
+                return self._resolution(self._by_lemma[lemma(text)], 1.0, "inflection")
+            return None
+        key = tuple(lemma(w) for w in words)
+        for lemmas, canonical in self._phrases.get(key[0], ()):
+            if lemmas == key:
+                return self._resolution(canonical, 1.0, "inflection")
         return None
 
+    def resolve_word(self, word: str) -> Resolution:
+        """One normalised word: tiers 1–4 of the module docstring (cached)."""
+        cached = self._word_cache.get(word)
+        if cached is None:
+            cached = self._resolve_word(word)
+            self._word_cache[word] = cached
+        return cached
+
+    def _resolve_word(self, word: str) -> Resolution:
+        known = self._lookup(word)
+        if known is not None:
+            return known
+        split = self.split_compound(word)
+        if split is not None:
+            modifier, _head, kind, canonical = split
+            if kind == "task":
+                return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
+            if kind == "other":
+                return OTHER
+            inner = self._modifier(modifier)
+            if inner.canonical is not None:
+                return self._resolution(inner.canonical, inner.confidence * COMPOUND_CONFIDENCE, "compound")
+            return UNRESOLVED
+        if is_danish_word(word):
+            return UNRESOLVED  # a real word is not a misspelling of another one
+        return self._misspelling(word)
+
+    def _modifier(self, modifier: str) -> Resolution:
+        found = self.resolve_word(modifier)
+        if found.canonical is None and modifier[-1:] in ("s", "e") and len(modifier) > MIN_PART + 1:
+            found = self.resolve_word(modifier[:-1])
+        return found
+
+    def _misspelling(self, word: str) -> Resolution:
+        if len(word) < 5:
+            return UNRESOLVED
+        allowed = 1 if len(word) < 8 else 2
+        hit = process.extractOne(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed)
+        if hit is None:
+            return UNRESOLVED
+        confidence = 1.0 - hit[1] / max(len(word), len(hit[0]))
+        return self._resolution(self._by_form[hit[0]], confidence, "spelling")
+
+    def split_compound(self, word: str) -> tuple[str, str, str, str | None] | None:
+        """(first part, head, kind, head's canonical) of a compound with a known head, longest head first;
+        kind is "generic" (a job-title head), "task" (a taxonomy word) or "other" (another real word).
+        None when no split leaves a known head and a plausible first part."""
+        if word in self._split_cache:
+            return self._split_cache[word]
+        found = None
+        for i in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, modifier = word[i:], word[:i]
+            kind, canonical = self._head_kind(head)
+            if kind is not None and self._plausible_part(modifier):
+                found = (modifier, head, kind, canonical)
+                break
+        self._split_cache[word] = found
+        return found
+
+    def _head_kind(self, head: str) -> tuple[str | None, str | None]:
+        folded = ascii_fold(head)
+        if folded in self._generic_heads:
+            return "generic", None
+        known = self._lookup(head)
+        if known is not None and known.canonical is not None:
+            return "task", known.canonical
+        if folded in self._non_task_heads or (len(head) >= 4 and is_danish_word(head)):
+            return "other", None
+        return None, None
+
+    def _plausible_part(self, part: str) -> bool:
+        """A first part that is a word (taxonomy or Danish), maybe with a linking -s-/-e-, or a compound."""
+        def word(text: str) -> bool:
+            return len(text) >= MIN_PART and (self._lookup(text) is not None or is_danish_word(text)
+                                              or ascii_fold(text) in self._generic_heads)
+        if word(part) or (part[-1] in "se" and word(part[:-1])):
+            return True
+        return len(part) >= 2 * MIN_PART and self.split_compound(part) is not None
+
+    # ---- phrases ---------------------------------------------------------------------------------
+
     def _resolve_phrase(self, norm: str) -> Resolution:
-        best = Resolution(None, None, 0.0, "unresolved")
-        for phrase in phrases(norm):
-            if phrase == norm:
+        spans = self.read(norm)
+        activities = [s.resolution for s in spans if s.role == "activity"]
+        tasks = [r for r in activities if r.canonical is not None]
+        if tasks:
+            best = max(tasks, key=lambda r: r.confidence)  # max keeps the first of equals
+            return self._resolution(best.canonical, best.confidence * PHRASE_CONFIDENCE, "phrase")
+        if any(r.is_other for r in activities):
+            return OTHER
+        places = [s.resolution for s in spans if s.role == "context" and s.resolution.canonical is not None]
+        if places:
+            best = max(places, key=lambda r: r.confidence)
+            return self._resolution(best.canonical, best.confidence * CONTEXT_CONFIDENCE, "context")
+        return UNRESOLVED
+
+    def read(self, norm: str) -> list[Span]:
+        """The understood parts of a normalised phrase, in order, each with its role (module docstring)."""
+        words = norm.split()
+        lemmas = [lemma(w) for w in words]
+        spans = self._phrase_spans(words, lemmas)
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        i = 0
+        while i < len(words):
+            if i in covered or not _content(words[i]):
+                i += 1
                 continue
-            found = self.resolve(phrase)
-            if found.confidence > best.confidence:
-                best = found
-        if best.canonical is None:
-            return best
-        return Resolution(best.canonical, best.family, round(best.confidence * PHRASE_CONFIDENCE, 6), "phrase")
+            if i + 1 < len(words) and i + 1 not in covered and _content(words[i + 1]):
+                joined = self.resolve_word(words[i] + words[i + 1])
+                if joined.canonical is not None and joined.how in ("taxonomy", "inflection", "compound"):
+                    spans.append(Span(i, i + 2, f"{words[i]} {words[i + 1]}", joined, ""))
+                    i += 2
+                    continue
+            spans.append(Span(i, i + 1, words[i], self.resolve_word(words[i]), ""))
+            i += 1
+        spans.sort(key=lambda s: s.start)
+        return [Span(s.start, s.end, s.text, s.resolution, _role(words, lemmas, s.start)) for s in spans]
+
+    def _phrase_spans(self, words: list[str], lemmas: list[str]) -> list[Span]:
+        """Taxonomy phrases in the text by verb form, with up to MAX_GAP words between their parts; the
+        longest at each start, left to right, never overlapping."""
+        spans: list[Span] = []
+        taken: set[int] = set()
+        for start, first in enumerate(lemmas):
+            if start in taken:
+                continue
+            for key, canonical in self._phrases.get(first, ()):
+                positions = _find_in_order(lemmas, key, start, taken)
+                if positions is not None:
+                    end = positions[-1] + 1
+                    spans.append(Span(start, end, " ".join(words[start:end]),
+                                      self._resolution(canonical, 1.0, "inflection"), ""))
+                    taken.update(range(start, end))
+                    break
+        return spans
 
     def is_surface_form(self, normalised_text: str) -> bool:
         """The normalised text is a taxonomy form, as written or inflected."""
-        first = normalised_text.split(" ", 1)[0]
-        if first not in self._first_words and stem_word(first) not in self._first_words:
-            return False  # cheap test first: most word runs of a CV start with no form's first word
         if normalised_text in self._by_form:
             return True
         return " ".join(stem_word(w) for w in normalised_text.split()) in self._by_stem
@@ -236,7 +438,7 @@ class CompetenceModel:
     def features(self, terms: Sequence[str], *, transposed: bool = False) -> TermFeatures:
         """Features of the terms; `transposed` also keeps the n-gram matrix transposed (for a vocabulary)."""
         resolutions = [self.resolve(t) for t in terms]
-        normalised = tuple(normalise(t) for t in terms)
+        normalised = tuple(prepare(t) for t in terms)
         stemmed = tuple(stem_text(n) for n in normalised)
         tfidf = self.ngram_vectors(normalised)
         return TermFeatures(
@@ -249,6 +451,7 @@ class CompetenceModel:
             family=np.array([self.family_index(r.family) for r in resolutions], dtype=np.int64),
             confidence=np.array([r.confidence for r in resolutions], dtype=float),
             family_head=np.array([r.canonical in self.family_heads for r in resolutions], dtype=bool),
+            other=np.array([r.is_other for r in resolutions], dtype=bool),
             tfidf=tfidf,
             tfidf_t=sparse.csr_matrix(tfidf.T) if transposed else None,
         )
@@ -263,15 +466,18 @@ class CompetenceModel:
         req_f, voc_f = required.family[:, None], vocabulary.family[None, :]
         both = (req_c >= 0) & (voc_c >= 0)
         relation = self.relation[np.maximum(required.family, 0)][:, np.maximum(vocabulary.family, 0)]
+        implied = self.implied[np.maximum(required.canonical, 0)][:, np.maximum(vocabulary.canonical, 0)]
+        head_credit = required.family_head[:, None] & ~self.peripheral[np.maximum(vocabulary.canonical, 0)][None, :]
         taxonomy_sim = np.where(
-            req_c == voc_c, conf,
+            (req_c == voc_c) | implied, conf,
             np.where(req_f == voc_f,
-                     np.where(required.family_head[:, None], FAMILY_HEAD_CREDIT * conf, SAME_FAMILY_CREDIT * conf),
+                     np.where(head_credit, FAMILY_HEAD_CREDIT * conf, SAME_FAMILY_CREDIT * conf),
                      RELATED_FAMILY_CREDIT * relation * conf),
         )
         vocabulary_t = vocabulary.tfidf_t if vocabulary.tfidf_t is not None else vocabulary.tfidf.T.tocsr()
         cosine = (required.tfidf @ vocabulary_t).toarray()
         sim = np.where(both, taxonomy_sim, cosine)
+        sim = np.where(required.other[:, None] | vocabulary.other[None, :], 0.0, sim)
         same_text = (required.text_code[:, None] == vocabulary.text_code[None, :]) & (required.text_code[:, None] >= 0)
         same_text |= (required.stem_code[:, None] == vocabulary.stem_code[None, :]) & (required.stem_code[:, None] >= 0)
         sim = np.where(same_text, 1.0, sim)
@@ -280,17 +486,20 @@ class CompetenceModel:
     def term_similarity(self, a: str, b: str) -> float:
         """Scalar similarity of required term a to offered term b: the per-pair reference of
         `similarity_matrix`."""
-        na, nb = normalise(a), normalise(b)
+        na, nb = prepare(a), prepare(b)
         if na and (na == nb or stem_text(na) == stem_text(nb)):
             return 1.0
         ra, rb = self.resolve(a), self.resolve(b)
-        if ra.canonical is not None and rb.canonical is not None:
+        if ra.is_other or rb.is_other:
+            sim = 0.0
+        elif ra.canonical is not None and rb.canonical is not None:
             conf = min(ra.confidence, rb.confidence)
-            if ra.canonical == rb.canonical:
+            ia, ib = self._canonical_index[ra.canonical], self._canonical_index[rb.canonical]
+            if ra.canonical == rb.canonical or self.implied[ia, ib]:
                 sim = conf
             elif ra.family == rb.family:
-                credit = FAMILY_HEAD_CREDIT if ra.canonical in self.family_heads else SAME_FAMILY_CREDIT
-                sim = credit * conf
+                head = ra.canonical in self.family_heads and not self.peripheral[ib]
+                sim = (FAMILY_HEAD_CREDIT if head else SAME_FAMILY_CREDIT) * conf
             else:
                 relation = self.relation[self._family_index[ra.family], self._family_index[rb.family]]
                 sim = RELATED_FAMILY_CREDIT * relation * conf
@@ -309,28 +518,104 @@ class CompetenceModel:
         return best
 
 
+def prepare(term: str) -> str:
+    """The normalised text resolution works on: abbreviations and licence categories written out first."""
+    return normalise(lexicon.expand_abbreviations(term))
+
+
+def _content(word: str) -> bool:
+    return len(word) >= MIN_PART and word not in STOPWORDS and not word.isdigit()
+
+
+def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: set[int]) -> list[int] | None:
+    """Positions of key's lemmas in order from `start`, at most MAX_GAP words apart, none taken and no
+    clause break in a gap; None when the phrase is not there."""
+    positions = [start]
+    for part in key[1:]:
+        at = positions[-1] + 1
+        limit = min(len(lemmas), at + MAX_GAP + 1)
+        while at < limit and lemmas[at] != part:
+            if lemmas[at] in lexicon.CLAUSE_BREAKS or at in taken:
+                return None
+            at += 1
+        if at >= limit or at in taken:
+            return None
+        positions.append(at)
+    return positions
+
+
+def _role(words: list[str], lemmas: list[str], start: int) -> str:
+    """"private" in a clause about private life, "context" after a preposition that no governing word
+    precedes (and that does not introduce "at" + verb), otherwise "activity"."""
+    begin = start
+    while begin > 0 and words[begin - 1] not in lexicon.CLAUSE_BREAKS:
+        begin -= 1
+    end = start
+    while end < len(words) and words[end] not in lexicon.CLAUSE_BREAKS:
+        end += 1
+    if any(w in lexicon.PRIVATE_MARKERS for w in words[begin:end]):
+        return "private"
+    for k in range(start - 1, begin - 1, -1):
+        if words[k] in lexicon.PREPOSITIONS:
+            if k + 1 < len(words) and words[k + 1] == "at":
+                return "activity"
+            governed = k > begin and lemmas[k - 1] in lexicon.GOVERNING
+            return "activity" if governed or k == begin else "context"
+    return "activity"
+
+
 @lru_cache(maxsize=1)
 def competence_model() -> CompetenceModel:
     return CompetenceModel()
 
 
 def cv_phrases(cv_text: str) -> list[str]:
-    """The phrases of a CV compared with required competences, first occurrence order: every content word,
-    and every run of 2–4 words that is a taxonomy surface form, literally or inflected ("gjort rent",
-    "rengøring af kontorer"). Arbitrary word pairs are left out: they are rarely competences and would
-    multiply the pool's vocabulary."""
+    """The phrases of a CV compared with required competences, first occurrence order. The text is cut into
+    sentences and clauses at punctuation and read (`CompetenceModel.read`): every activity part is a phrase
+    ("vasket op", "satte varer op"), places and private clauses are not ("på et hotel", "min mand var
+    pedel"). A sentence with no activity the taxonomy knows keeps its unknown words (n-gram evidence for
+    unknown required terms) and, when it names a place, the sentence itself (which resolves to the place at
+    CONTEXT_CONFIDENCE)."""
     model = competence_model()
-    words = tokens(cv_text)
-    found: dict[str, None] = dict.fromkeys(content_words(cv_text))
-    for size in range(2, MAX_PHRASE_WORDS + 1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start:start + size])
-            if model.is_surface_form(phrase):
-                found.setdefault(phrase, None)
+    found: dict[str, None] = {}
+    for piece in _PIECES.split(lexicon.expand_abbreviations(cv_text)):
+        norm = normalise(piece)
+        if not norm:
+            continue
+        spans = model.read(norm)
+        activities = [s for s in spans if s.role == "activity"]
+        understood = [s for s in activities if s.resolution.canonical is not None or s.resolution.is_other]
+        for span in understood:
+            found.setdefault(span.text, None)
+        if understood:
+            continue
+        for span in activities:
+            if span.resolution is UNRESOLVED and span.text.split()[0] not in lexicon.GENERIC_VERBS:
+                found.setdefault(span.text, None)
+        if any(s.role == "context" and s.resolution.canonical is not None for s in spans):
+            found.setdefault(norm, None)
     return list(found)
+
+
+def entry_terms(entries: Iterable[str]) -> list[str]:
+    """A kompetence-CV's entries as the terms they hold, distinct, in order: an entry listing several
+    ("køkkenhjælp, opvask", "rengøring/opvask") gives each, unless it is a taxonomy form as a whole."""
+    model = competence_model()
+    out: dict[str, None] = {}
+    for entry in entries:
+        if not entry.strip():
+            continue
+        text = lexicon.expand_abbreviations(entry)
+        parts = [p for p in _ENTRY_PARTS.split(text) if p.strip()]
+        if len(parts) <= 1 or model.is_surface_form(normalise(text)):
+            out.setdefault(entry, None)
+            continue
+        for part in parts:
+            out.setdefault(part.strip(), None)
+    return list(out)
 
 
 __all__ = [
     "CV_WEIGHT", "MATCH_THRESHOLD", "SIMILARITY_FLOOR", "CompetenceModel", "Resolution", "TermFeatures",
-    "competence_model", "cv_phrases",
+    "competence_model", "cv_phrases", "entry_terms", "prepare",
 ]
