@@ -82,6 +82,9 @@ PHRASE_CONFIDENCE = 0.9
 CONTEXT_CONFIDENCE = 0.6
 """A phrase that names only where the work was done ("på et plejehjem") and no activity."""
 MIN_PART = 3
+MIN_WORD_HEAD = 5
+"""A head known only from the word list must have this many letters: short words end too many others by
+chance ("rengørring" does not end in the word "ring")."""
 MAX_GAP = 2
 """At most this many words between the parts of a taxonomy phrase ("satte [varer] op")."""
 _PIECES = re.compile(r"[.,;:!?()\[\]\n\r]+")
@@ -280,10 +283,16 @@ class CompetenceModel:
             return known
         split = self.split_compound(word)
         if split is not None:
-            modifier, _head, kind, canonical = split
+            modifier, head, kind, canonical = split
             if kind == "task":
                 return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
             if kind == "other":
+                # A head found only in the word list may be a chance ending of a misspelt form
+                # ("indtasting" is not "indta" + "sting"): one edit from a form wins.
+                if ascii_fold(head) not in self._non_task_heads:
+                    typo = self._misspelling(word, max_edits=1)
+                    if typo.canonical is not None:
+                        return typo
                 return OTHER
             inner = self._modifier(modifier)
             if inner.canonical is not None:
@@ -299,10 +308,10 @@ class CompetenceModel:
             found = self.resolve_word(modifier[:-1])
         return found
 
-    def _misspelling(self, word: str) -> Resolution:
+    def _misspelling(self, word: str, max_edits: int = 2) -> Resolution:
         if len(word) < 5:
             return UNRESOLVED
-        allowed = 1 if len(word) < 8 else 2
+        allowed = min(max_edits, 1 if len(word) < 8 else 2)
         hit = process.extractOne(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed)
         if hit is None:
             return UNRESOLVED
@@ -332,7 +341,7 @@ class CompetenceModel:
         known = self._lookup(head)
         if known is not None and known.canonical is not None:
             return "task", known.canonical
-        if folded in self._non_task_heads or (len(head) >= 4 and is_danish_word(head)):
+        if folded in self._non_task_heads or (len(head) >= MIN_WORD_HEAD and is_danish_word(head)):
             return "other", None
         return None, None
 
@@ -382,7 +391,7 @@ class CompetenceModel:
             spans.append(Span(i, i + 1, words[i], self.resolve_word(words[i]), ""))
             i += 1
         spans.sort(key=lambda s: s.start)
-        return [Span(s.start, s.end, s.text, s.resolution, _role(words, lemmas, s.start)) for s in spans]
+        return assign_roles(words, lemmas, spans)
 
     def _phrase_spans(self, words: list[str], lemmas: list[str]) -> list[Span]:
         """Taxonomy phrases in the text by verb form, with up to MAX_GAP words between their parts; the
@@ -544,18 +553,50 @@ def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: s
     return positions
 
 
-def _role(words: list[str], lemmas: list[str], start: int) -> str:
-    """"private" in a clause about private life, "context" after a preposition that no governing word
-    precedes (and that does not introduce "at" + verb), otherwise "activity"."""
+def _clause_start(words: list[str], start: int) -> int:
+    """Where the clause holding word `start` begins: after the last clause break that starts a new clause
+    ("og" followed by a verb form starts one; "og" between two nouns joins them)."""
     begin = start
-    while begin > 0 and words[begin - 1] not in lexicon.CLAUSE_BREAKS:
+    while begin > 0:
+        word = words[begin - 1]
+        if word in lexicon.CLAUSE_BREAKS and (word != "og" or lexicon.is_verb_form(words[begin])):
+            break
         begin -= 1
+    return begin
+
+
+def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list[Span]:
+    """Each span's role, left to right (spans sorted by start): "private" in a clause about private life;
+    "context" after a preposition that no governing word precedes (and that does not introduce "at" +
+    verb); "object" for a noun after an understood activity in the same clause ("solgte [blomster]");
+    a noun joined by "og"/"eller" to the previous span shares its role; otherwise "activity"."""
+    out: list[Span] = []
+    for span in spans:
+        begin = _clause_start(words, span.start)
+        role = _own_role(words, lemmas, span.start, begin)
+        previous = out[-1] if out and out[-1].start >= begin else None
+        if role == "activity" and previous is not None:
+            joined = span.start >= 1 and words[span.start - 1] in ("og", "eller", "samt") \
+                and previous.end == span.start - 1
+            understood = previous.role == "activity" and (previous.resolution.canonical is not None
+                                                          or previous.resolution.is_other)
+            if joined and previous.role in ("context", "object"):
+                role = previous.role
+            elif understood and not joined and not lexicon.is_verb_form(words[span.start]):
+                role = "object"
+        out.append(Span(span.start, span.end, span.text, span.resolution, role))
+    return out
+
+
+def _own_role(words: list[str], lemmas: list[str], start: int, begin: int) -> str:
     end = start
     while end < len(words) and words[end] not in lexicon.CLAUSE_BREAKS:
         end += 1
     if any(w in lexicon.PRIVATE_MARKERS for w in words[begin:end]):
         return "private"
     for k in range(start - 1, begin - 1, -1):
+        if words[k] in lexicon.CLAUSE_BREAKS:
+            break  # "… på skole og rengøring af kontorer": the preposition belongs to the first conjunct
         if words[k] in lexicon.PREPOSITIONS:
             if k + 1 < len(words) and words[k + 1] == "at":
                 return "activity"

@@ -71,6 +71,17 @@ def lemma(word: str) -> str:
     return word
 
 
+_PAST_ENDINGS = ("ede", "te", "et")
+
+
+def is_verb_form(word: str) -> bool:
+    """The word looks like a finite or past verb form ("vaskede", "kørte", "satte", "gjorde"): what starts a
+    new clause after "og". Neuter definite nouns ("kontoret") look alike and are taken as verbs."""
+    if word in _IRREGULAR and word not in ("har", "er", "se"):
+        return True
+    return word.endswith(_PAST_ENDINGS) and lemma(word) != word
+
+
 # ---- the small words that decide what a phrase is about ----------------------------------------------
 
 PREPOSITIONS: frozenset[str] = frozenset(
@@ -88,8 +99,8 @@ CLAUSE_BREAKS: frozenset[str] = frozenset("og samt men hvor hvis eller hvorefter
 """Words that start a new clause: an activity in one clause says nothing about a place in another."""
 
 PRIVATE_MARKERS: frozenset[str] = frozenset(
-    """min mit mine vores familien familie hjemme privat privatliv selv egne egen svoger svigerfar svigermor
-    barnebarn børnebørn""".split())
+    """min mit mine vores familien familie hjemme derhjemme privat privatliv selv egne egen svoger svigerfar
+    svigermor barnebarn børnebørn""".split())
 """A clause with one of these tells of private life or another person's job (rule 4 of the evaluation set):
 "min mand var pedel", "vasker tøj for hele familien"."""
 
@@ -175,5 +186,6 @@ def expand_abbreviations(text: str) -> str:
 
 __all__ = [
     "ABBREVIATIONS", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "GENERIC_VERBS", "GOVERNING", "NON_TASK_HEADS",
-    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "lemma",
+    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_verb_form",
+    "lemma",
 ]
