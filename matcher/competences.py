@@ -79,8 +79,10 @@ that names the activity itself still counts (0.7 × 0.9 phrase confidence ≥ th
 names a sibling task or a place does not."""
 COMPOUND_CONFIDENCE = 0.85
 PHRASE_CONFIDENCE = 0.9
-CONTEXT_CONFIDENCE = 0.6
-"""A phrase that names only where the work was done ("på et plejehjem") and no activity."""
+CONTEXT_CONFIDENCE = 0.75
+"""A phrase that names where the work was done and no activity the taxonomy knows ("rensede fisk på en
+fiskefabrik", "arbejdede med børn i SFO"): the place is then the best evidence, enough as a competence
+entry and, just, as CV text (0.7 × 0.75)."""
 MIN_PART = 3
 MIN_WORD_HEAD = 5
 """A head known only from the word list must have this many letters: short words end too many others by
@@ -239,28 +241,46 @@ class CompetenceModel:
         if known is not None:
             return known
         if len(words) <= 3:
-            joined = self.resolve_word("".join(words))  # "gulv vask", "rengørings assistent"
-            if joined.canonical is not None and joined.how != "spelling":
+            joined = self._joined(words)  # "gulv vask", "rengørings assistent"
+            if joined is not None:
                 return joined
         if words[-1] in lexicon.ENGLISH_GENERIC_HEADS:  # "warehouse worker" → warehouse
             rest = self.resolve(" ".join(words[:-1]))
             if rest.canonical is not None:
                 return rest
+        if words[-1] in lexicon.ENGLISH_NON_TASK_HEADS:  # "kitchen designer", "garden furniture sales"
+            return OTHER
         return self._resolve_phrase(norm)
+
+    def _joined(self, words: list[str]) -> Resolution | None:
+        """Words that are one compound written apart: the joined word is a surface form, or a compound whose
+        first part ends in a linking -s- ("sikkerheds vagt"); never two words that only make a compound by
+        chance ("rengjort kontorer")."""
+        joined = self.resolve_word("".join(words))
+        if joined.canonical is None:
+            return None
+        if joined.how in ("taxonomy", "inflection"):
+            return joined
+        if joined.how == "compound" and words[0].endswith("s") and self._lookup(words[0]) is None:
+            return joined
+        return None
 
     def _lookup(self, text: str) -> Resolution | None:
         """Tiers 1–2: the text is a surface form as written, inflected, without æ/ø/å, or as another verb form."""
         if text in self._by_form:
             return self._resolution(self._by_form[text], 1.0, "taxonomy")
+        words = text.split()
+        # A real word in its base form is not an inflection of a longer form that happens to share its stem
+        # ("vægt", weight, is not "vægter", a guard).
+        base_word = len(words) == 1 and is_danish_word(text) and stem_word(text) == text
         stemmed = stem_text(text)
-        if stemmed in self._by_stem:
+        if stemmed in self._by_stem and not base_word:
             return self._resolution(self._by_stem[stemmed], 1.0, "inflection")
         folded = ascii_fold(text)
         if folded in self._by_fold:
             return self._resolution(self._by_fold[folded], 1.0, "spelling")
-        words = text.split()
         if len(words) == 1:
-            if lemma(text) in self._by_lemma:
+            if lemma(text) in self._by_lemma and not (base_word and lemma(text) == text):
                 return self._resolution(self._by_lemma[lemma(text)], 1.0, "inflection")
             return None
         key = tuple(lemma(w) for w in words)
@@ -361,6 +381,8 @@ class CompetenceModel:
         activities = [s.resolution for s in spans if s.role == "activity"]
         tasks = [r for r in activities if r.canonical is not None]
         if tasks:
+            if norm.isascii() and not any(w in STOPWORDS for w in norm.split()):
+                tasks.reverse()  # an English noun phrase is head-final too: "care home cook" is a cook
             best = max(tasks, key=lambda r: r.confidence)  # max keeps the first of equals
             return self._resolution(best.canonical, best.confidence * PHRASE_CONFIDENCE, "phrase")
         if any(r.is_other for r in activities):
@@ -383,8 +405,8 @@ class CompetenceModel:
                 i += 1
                 continue
             if i + 1 < len(words) and i + 1 not in covered and _content(words[i + 1]):
-                joined = self.resolve_word(words[i] + words[i + 1])
-                if joined.canonical is not None and joined.how in ("taxonomy", "inflection", "compound"):
+                joined = self._joined(words[i:i + 2])
+                if joined is not None:
                     spans.append(Span(i, i + 2, f"{words[i]} {words[i + 1]}", joined, ""))
                     i += 2
                     continue
@@ -553,6 +575,11 @@ def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: s
     return positions
 
 
+def _governs(word: str, word_lemma: str) -> bool:
+    """The word makes the next preposition's noun the work: "arbejdede (i)", "stod (for)", "AMU-kursus (i)"."""
+    return word_lemma in lexicon.GOVERNING or word.endswith(lexicon.GOVERNING_HEADS)
+
+
 def _clause_start(words: list[str], start: int) -> int:
     """Where the clause holding word `start` begins: after the last clause break that starts a new clause
     ("og" followed by a verb form starts one; "og" between two nouns joins them)."""
@@ -589,18 +616,19 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
 
 
 def _own_role(words: list[str], lemmas: list[str], start: int, begin: int) -> str:
-    end = start
-    while end < len(words) and words[end] not in lexicon.CLAUSE_BREAKS:
-        end += 1
-    if any(w in lexicon.PRIVATE_MARKERS for w in words[begin:end]):
+    # Private life colours the whole sentence ("har skiftet pærer og ordnet vandhaner derhjemme"); CV text
+    # reaches here one sentence or clause at a time.
+    if any(w in lexicon.PRIVATE_MARKERS for w in words) or any(lm in lexicon.NON_WORK_VERBS for lm in lemmas):
         return "private"
+    if start + 1 < len(words) and words[start + 1] in lexicon.PREPOSITIONS and _governs(words[start], lemmas[start]):
+        return "governing"
     for k in range(start - 1, begin - 1, -1):
         if words[k] in lexicon.CLAUSE_BREAKS:
             break  # "… på skole og rengøring af kontorer": the preposition belongs to the first conjunct
         if words[k] in lexicon.PREPOSITIONS:
             if k + 1 < len(words) and words[k + 1] == "at":
                 return "activity"
-            governed = k > begin and lemmas[k - 1] in lexicon.GOVERNING
+            governed = k > begin and _governs(words[k - 1], lemmas[k - 1])
             return "activity" if governed or k == begin else "context"
     return "activity"
 

@@ -95,12 +95,20 @@ GOVERNING: frozenset[str] = frozenset(lemma(w) for w in """
     """.split())
 """Words after which a preposition's noun *is* the work: "arbejdet i kantinen", "stod for opvasken"."""
 
+GOVERNING_HEADS: tuple[str, ...] = ("kursus", "kurset", "uddannelse", "uddannet", "certifikat", "bevis",
+                                    "erfaring", "praktik", "job", "stilling", "ansættelse", "fleksjob")
+"""Compound heads that govern the same way: "AMU-kursus i erhvervsrengøring" is training in the work (a
+course *in* something; a course's own name, "malerkursus", stays a course)."""
+
+NON_WORK_VERBS: frozenset[str] = frozenset(lemma(w) for w in "boede bor boet besøgte besøger handlede".split())
+"""Verbs of private life: "boede i pedelboligen" says where someone lived, not what they did."""
+
 CLAUSE_BREAKS: frozenset[str] = frozenset("og samt men hvor hvis eller hvorefter mens da".split())
 """Words that start a new clause: an activity in one clause says nothing about a place in another."""
 
 PRIVATE_MARKERS: frozenset[str] = frozenset(
     """min mit mine vores familien familie hjemme derhjemme privat privatliv selv egne egen svoger svigerfar
-    svigermor barnebarn børnebørn""".split())
+    svigermor barnebarn børnebørn nabo naboen naboens naboer""".split())
 """A clause with one of these tells of private life or another person's job (rule 4 of the evaluation set):
 "min mand var pedel", "vasker tøj for hele familien"."""
 
@@ -108,6 +116,13 @@ ENGLISH_GENERIC_HEADS: frozenset[str] = frozenset(
     "worker workers assistant assistants helper helpers staff employee employees attendant hand associate "
     "operative crew member".split())
 """English title words that say "a person who works" ("warehouse worker" → warehouse)."""
+
+ENGLISH_NON_TASK_HEADS: frozenset[str] = frozenset("""
+    designer designers design sales seller sellers salesman room rooms class classes course courses fitter fitters
+    manager managers management products product repair repairs engineer engineers consultant consultants planner
+    planning software supplier suppliers furniture equipment teacher instructor inspector owner director
+    """.split())
+"""Heads of English phrases that make them about something else than the work their first words name."""
 
 GENERIC_VERBS: frozenset[str] = frozenset(lemma(w) for w in
                                           "har havde haft været var er arbejdet arbejdede arbejde år".split())
@@ -146,7 +161,7 @@ ABBREVIATIONS: dict[str, str] = {
     "kont": "kontor", "adm": "administrativ", "alm": "almindelig", "prod": "produktion", "bogh": "bogholderi",
     "dagpl": "dagplejer", "ejd": "ejendoms", "funkt": "funktionær", "vedl": "vedligeholdelse",
     "serv": "service", "supp": "support", "sup": "support", "cert": "certifikat", "udd": "uddannet",
-    "erf": "erfaring", "hjemmehj": "hjemmehjælper", "sosu": "sosu", "lagermedarb": "lagermedarbejder",
+    "erf": "erfaring", "lærl": "lærling", "hjemmehj": "hjemmehjælper", "sosu": "sosu", "lagermedarb": "lagermedarbejder",
     "ekspd": "ekspedient", "eksp": "ekspedient", "chauf": "chauffør", "købm": "købmand", "pers": "personlig",
 }
 """Short forms consultants and citizens type, as prefixes ("servicemedarb." ends in "medarb."): a word
@@ -168,7 +183,7 @@ def _expand_word(match: re.Match) -> str:
     word = match.group(1)
     lowered = word.lower()
     for short in sorted(ABBREVIATIONS, key=len, reverse=True):
-        if lowered.endswith(short) and (len(lowered) == len(short) or len(short) >= 4):
+        if lowered.endswith(short) and (len(lowered) == len(short) or len(short) >= 3):
             return lowered[: len(lowered) - len(short)] + ABBREVIATIONS[short] + " "
     return word + " "
 
@@ -185,7 +200,8 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "GENERIC_VERBS", "GOVERNING", "NON_TASK_HEADS",
+    "ABBREVIATIONS", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
+    "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_verb_form",
     "lemma",
 ]
