@@ -35,15 +35,19 @@ def _distance_km(candidate: Candidate, position: Position) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
-def _conflicts(candidate: Candidate, task: Task, severity: str) -> int:
+def _conflicts(candidate: Candidate, task: Task, severity: str) -> float:
+    """Hard: how many restrictions the task breaks. Soft: their load, a lifting limit by its excess."""
     specs = load_catalogue().restrictions
-    count = 0
+    count = 0.0
     for restriction in candidate.restrictions:
         if restriction.severity != severity:
             continue
         demand = specs[restriction.code].demand
         if demand == "lifting_kg":
-            count += task.demands.lifting_kg > restriction.value
+            if severity == "soft":
+                count += float(scoring.soft_lifting_severity(task.demands.lifting_kg, restriction.value))
+            else:
+                count += task.demands.lifting_kg > restriction.value
         else:
             count += bool(getattr(task.demands, demand))
     return count

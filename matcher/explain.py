@@ -32,6 +32,11 @@ def lifting_detail(task_kg: float, limit_kg: float) -> str:
     return f"opgaven kræver løft op til {number(task_kg)} kg, borgeren maks. {number(limit_kg)} kg"
 
 
+def lifting_gap_detail(task_kg: float, limit_kg: float) -> str:
+    """The concrete gap a soft lifting limit leaves the employer to bridge."""
+    return f"opgaven kræver løft op til {number(task_kg)} kg; borgeren kan højst {number(limit_kg)} kg"
+
+
 def demand_detail(code: str) -> str:
     spec = load_catalogue().restrictions[code]
     return f"opgaven kræver {_lower_first(spec.demand_label)} (borgeren: {spec.label})"
@@ -48,7 +53,8 @@ def task_conflicts(candidate: Candidate, task: Task, severity: str) -> list[tupl
         demand = specs[restriction.code].demand
         if demand == NUMERIC_DEMAND:
             if task.demands.lifting_kg > restriction.value:
-                out.append((restriction.code, lifting_detail(task.demands.lifting_kg, restriction.value)))
+                detail = lifting_detail if severity == "hard" else lifting_gap_detail
+                out.append((restriction.code, detail(task.demands.lifting_kg, restriction.value)))
         elif getattr(task.demands, demand):
             out.append((restriction.code, demand_detail(restriction.code)))
     return out
