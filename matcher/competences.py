@@ -203,7 +203,7 @@ class CompetenceModel:
         self._interned: dict[str, int] = {}
         self._cache: dict[str, Resolution] = {}
         self._word_cache: dict[str, Resolution] = {}
-        self._split_cache: dict[str, tuple[str, str, str, str | None] | None] = {}
+        self._split_cache: dict[tuple[str, int], tuple[str, str, str, str | None] | None] = {}
 
     def _find_family_heads(self) -> frozenset[str]:
         """A family's general terms: the canonicals its label's words name ("Køkken og kantine" → køkkenhjælp,
@@ -338,30 +338,31 @@ class CompetenceModel:
         confidence = 1.0 - hit[1] / max(len(word), len(hit[0]))
         return self._resolution(self._by_form[hit[0]], confidence, "spelling")
 
-    def split_compound(self, word: str) -> tuple[str, str, str, str | None] | None:
+    def split_compound(self, word: str, min_word_head: int = MIN_WORD_HEAD) -> tuple[str, str, str, str | None] | None:
         """(first part, head, kind, head's canonical) of a compound with a known head, longest head first;
         kind is "generic" (a job-title head), "task" (a taxonomy word) or "other" (another real word).
         None when no split leaves a known head and a plausible first part."""
-        if word in self._split_cache:
-            return self._split_cache[word]
+        key = (word, min_word_head)
+        if key in self._split_cache:
+            return self._split_cache[key]
         found = None
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
             head, modifier = word[i:], word[:i]
-            kind, canonical = self._head_kind(head)
+            kind, canonical = self._head_kind(head, min_word_head)
             if kind is not None and self._plausible_part(modifier):
                 found = (modifier, head, kind, canonical)
                 break
-        self._split_cache[word] = found
+        self._split_cache[key] = found
         return found
 
-    def _head_kind(self, head: str) -> tuple[str | None, str | None]:
+    def _head_kind(self, head: str, min_word_head: int = MIN_WORD_HEAD) -> tuple[str | None, str | None]:
         folded = ascii_fold(head)
         if folded in self._generic_heads:
             return "generic", None
         known = self._lookup(head)
         if known is not None and known.canonical is not None:
             return "task", known.canonical
-        if folded in self._non_task_heads or (len(head) >= MIN_WORD_HEAD and is_danish_word(head)):
+        if folded in self._non_task_heads or (len(head) >= min_word_head and is_danish_word(head)):
             return "other", None
         return None, None
 
@@ -372,7 +373,8 @@ class CompetenceModel:
                                               or ascii_fold(text) in self._generic_heads)
         if word(part) or (part[-1] in "se" and word(part[:-1])):
             return True
-        return len(part) >= 2 * MIN_PART and self.split_compound(part) is not None
+        # Inside a first part a shorter word may end it ("køkkenbord|plade"): it decides nothing there.
+        return len(part) >= 2 * MIN_PART and self.split_compound(part, MIN_PART + 1) is not None
 
     # ---- phrases ---------------------------------------------------------------------------------
 
@@ -600,7 +602,7 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
     out: list[Span] = []
     for span in spans:
         begin = _clause_start(words, span.start)
-        role = _own_role(words, lemmas, span.start, begin)
+        role = _own_role(words, lemmas, span.start, begin, single=span.end == span.start + 1)
         previous = out[-1] if out and out[-1].start >= begin else None
         if role == "activity" and previous is not None:
             joined = span.start >= 1 and words[span.start - 1] in ("og", "eller", "samt") \
@@ -615,12 +617,13 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
     return out
 
 
-def _own_role(words: list[str], lemmas: list[str], start: int, begin: int) -> str:
+def _own_role(words: list[str], lemmas: list[str], start: int, begin: int, single: bool = True) -> str:
     # Private life colours the whole sentence ("har skiftet pærer og ordnet vandhaner derhjemme"); CV text
     # reaches here one sentence or clause at a time.
     if any(w in lexicon.PRIVATE_MARKERS for w in words) or any(lm in lexicon.NON_WORK_VERBS for lm in lemmas):
         return "private"
-    if start + 1 < len(words) and words[start + 1] in lexicon.PREPOSITIONS and _governs(words[start], lemmas[start]):
+    if single and start + 1 < len(words) and words[start + 1] in lexicon.PREPOSITIONS \
+            and _governs(words[start], lemmas[start]):
         return "governing"
     for k in range(start - 1, begin - 1, -1):
         if words[k] in lexicon.CLAUSE_BREAKS:

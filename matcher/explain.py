@@ -9,7 +9,7 @@ for the candidates shown (the top of the ranking and the excluded), so this modu
 from __future__ import annotations
 
 from matcher.competences import CV_WEIGHT
-from matcher.lexicon import is_verb_form, lemma
+from matcher.lexicon import is_participle, lemma
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
 from models.schemas import CV_MARK, Accommodation, Candidate, CompetenceMatch, ExclusionReason, Task  # noqa: F401 (CV_MARK re-exported)
@@ -113,7 +113,7 @@ def competence_evidence(match: CompetenceMatch) -> str:
         phrase = f"har arbejdet som {matched.lower()}"
     else:
         first = matched.lower().split(" ", 1)[0]
-        if " " in matched and is_verb_form(first):
+        if " " in matched and is_participle(first):
             phrase = f"har {_lower_first(matched)}"  # "har vasket op"
         elif " " in matched and first.endswith("e") and lemma(first) != first:
             phrase = f"har erfaring med at {_lower_first(matched)}"  # "… med at lave mad"

@@ -77,9 +77,16 @@ _PAST_ENDINGS = ("ede", "te", "et")
 def is_verb_form(word: str) -> bool:
     """The word looks like a finite or past verb form ("vaskede", "kørte", "satte", "gjorde"): what starts a
     new clause after "og". Neuter definite nouns ("kontoret") look alike and are taken as verbs."""
-    if word in _IRREGULAR and word not in ("har", "er", "se"):
+    if word in _IRREGULAR and word not in ("har", "er", "se") and not word.endswith("e"):
         return True
     return word.endswith(_PAST_ENDINGS) and lemma(word) != word
+
+
+def is_participle(word: str) -> bool:
+    """A past participle ("vasket", "gjort", "kørt", "smurt"): "har" + the phrase reads as Danish."""
+    if word in _IRREGULAR:
+        return word.endswith("t")
+    return word.endswith("et") and lemma(word) != word
 
 
 # ---- the small words that decide what a phrase is about ----------------------------------------------
@@ -202,6 +209,7 @@ def expand_abbreviations(text: str) -> str:
 __all__ = [
     "ABBREVIATIONS", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS",
-    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_verb_form",
+    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
+    "is_verb_form",
     "lemma",
 ]
