@@ -614,7 +614,16 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
             elif understood and not joined and not lexicon.is_verb_form(words[span.start]):
                 role = "object"
         out.append(Span(span.start, span.end, span.text, span.resolution, role))
-    return out
+    return _board_roles(words, out)
+
+
+def _board_roles(words: list[str], spans: list[Span]) -> list[Span]:
+    """A board role in an association is not the trade its title names: "kasserer i grundejerforeningen"
+    keeps the books, "sekretær i bestyrelsen" takes minutes (rule 3 of the evaluation set)."""
+    if not any(w.endswith(lexicon.ASSOCIATION_HEADS) for w in words):
+        return spans
+    return [Span(s.start, s.end, s.text, OTHER, s.role) if s.role == "activity" and s.text in lexicon.BOARD_ROLES
+            else s for s in spans]
 
 
 def _own_role(words: list[str], lemmas: list[str], start: int, begin: int, single: bool = True) -> str:
@@ -658,7 +667,10 @@ def cv_phrases(cv_text: str) -> list[str]:
         activities = [s for s in spans if s.role == "activity"]
         understood = [s for s in activities if s.resolution.canonical is not None or s.resolution.is_other]
         for span in understood:
-            found.setdefault(span.text, None)
+            # An activity understood as no task only in its sentence ("kasserer" in a forening) keeps the
+            # sentence, which resolves the same way; alone the word would read as a task again.
+            alone = model.resolve(span.text)
+            found.setdefault(norm if span.resolution.is_other and not alone.is_other else span.text, None)
         if understood:
             continue
         for span in activities:

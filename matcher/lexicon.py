@@ -107,6 +107,12 @@ GOVERNING_HEADS: tuple[str, ...] = ("kursus", "kurset", "uddannelse", "uddannet"
 """Compound heads that govern the same way: "AMU-kursus i erhvervsrengøring" is training in the work (a
 course *in* something; a course's own name, "malerkursus", stays a course)."""
 
+ASSOCIATION_HEADS: tuple[str, ...] = ("forening", "foreningen", "bestyrelse", "bestyrelsen", "udvalg", "udvalget",
+                                      "råd", "rådet", "klubben", "lauget")
+BOARD_ROLES: frozenset[str] = frozenset(
+    "kasserer kassereren formand formanden næstformand sekretær sekretæren bestyrelsesmedlem medlem revisor".split())
+"""Titles that in an association (a word ending in one of ASSOCIATION_HEADS) are board roles, not trades."""
+
 NON_WORK_VERBS: frozenset[str] = frozenset(lemma(w) for w in "boede bor boet besøgte besøger handlede".split())
 """Verbs of private life: "boede i pedelboligen" says where someone lived, not what they did."""
 
@@ -207,7 +213,7 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
+    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
     "is_verb_form",
