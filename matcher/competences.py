@@ -179,7 +179,8 @@ class CompetenceModel:
                 self._phrases.setdefault(key[0], []).append((key, canonical))
         for entries in self._phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), e[0]))
-        self._fuzzy_choices = sorted(f for f in self._by_form if len(f) >= 5)
+        # Misspellings are measured without æ/ø/å, so "chauför" is one edit from "chauffør", not two.
+        self._fuzzy_choices = sorted(f for f in self._by_fold if len(f) >= 5)
         self._generic_heads = frozenset(ascii_fold(h) for h in GENERIC_HEADS)
         self._non_task_heads = frozenset(ascii_fold(h) for h in lexicon.NON_TASK_HEADS)
         self.family_heads: frozenset[str] = self._find_family_heads()
@@ -332,11 +333,12 @@ class CompetenceModel:
         if len(word) < 5:
             return UNRESOLVED
         allowed = min(max_edits, 1 if len(word) < 8 else 2)
-        hit = process.extractOne(word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed)
+        folded = ascii_fold(word)
+        hit = process.extractOne(folded, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed)
         if hit is None:
             return UNRESOLVED
-        confidence = 1.0 - hit[1] / max(len(word), len(hit[0]))
-        return self._resolution(self._by_form[hit[0]], confidence, "spelling")
+        confidence = 1.0 - hit[1] / max(len(folded), len(hit[0]))
+        return self._resolution(self._by_fold[hit[0]], confidence, "spelling")
 
     def split_compound(self, word: str, min_word_head: int = MIN_WORD_HEAD) -> tuple[str, str, str, str | None] | None:
         """(first part, head, kind, head's canonical) of a compound with a known head, longest head first;
@@ -568,8 +570,8 @@ def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: s
         at = positions[-1] + 1
         limit = min(len(lemmas), at + MAX_GAP + 1)
         while at < limit and lemmas[at] != part:
-            if lemmas[at] in lexicon.CLAUSE_BREAKS or at in taken:
-                return None
+            if at in taken or (lemmas[at] in lexicon.CLAUSE_BREAKS and lemmas[at] not in ("og", "eller")):
+                return None  # "og"/"eller" may join two objects ("satte borde og stole op")
             at += 1
         if at >= limit or at in taken:
             return None

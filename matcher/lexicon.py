@@ -127,7 +127,7 @@ PRIVATE_MARKERS: frozenset[str] = frozenset(
 
 ENGLISH_GENERIC_HEADS: frozenset[str] = frozenset(
     "worker workers assistant assistants helper helpers staff employee employees attendant hand associate "
-    "operative crew member".split())
+    "operative crew member clerk clerks operator operators person personnel".split())
 """English title words that say "a person who works" ("warehouse worker" → warehouse)."""
 
 ENGLISH_NON_TASK_HEADS: frozenset[str] = frozenset("""
