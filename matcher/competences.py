@@ -181,7 +181,7 @@ class CompetenceModel:
             entries.sort(key=lambda e: (-len(e[0]), e[0]))
         # Misspellings are measured without æ/ø/å, so "chauför" is one edit from "chauffør", not two.
         self._fuzzy_choices = sorted(f for f in self._by_fold if len(f) >= 5)
-        self._generic_heads = frozenset(ascii_fold(h) for h in GENERIC_HEADS)
+        self._generic_heads = frozenset(ascii_fold(h) for h in (*GENERIC_HEADS, *lexicon.TRAINING_HEADS))
         self._non_task_heads = frozenset(ascii_fold(h) for h in lexicon.NON_TASK_HEADS)
         self.family_heads: frozenset[str] = self._find_family_heads()
         self._family_names = {}
@@ -613,10 +613,17 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
                                                           or previous.resolution.is_other)
             if joined and previous.role in ("context", "object"):
                 role = previous.role
-            elif understood and not joined and not lexicon.is_verb_form(words[span.start]):
+            elif understood and not joined and not lexicon.is_verb_form(words[span.start]) \
+                    and not _refines(previous, span):
                 role = "object"
         out.append(Span(span.start, span.end, span.text, span.resolution, role))
     return _board_roles(words, out)
+
+
+def _refines(activity: Span, noun: Span) -> bool:
+    """An object naming a task of the verb's own family makes the activity more specific ("kørt [taxa]",
+    "passet [heste]"): it is read as an activity too, not as a mere object."""
+    return activity.resolution.family is not None and noun.resolution.family == activity.resolution.family
 
 
 def _board_roles(words: list[str], spans: list[Span]) -> list[Span]:
@@ -692,13 +699,27 @@ def entry_terms(entries: Iterable[str]) -> list[str]:
         if not entry.strip():
             continue
         text = lexicon.expand_abbreviations(entry)
-        parts = [p for p in _ENTRY_PARTS.split(text) if p.strip()]
-        if len(parts) <= 1 or model.is_surface_form(normalise(text)):
+        parts = [p.strip() for p in _ENTRY_PARTS.split(text) if p.strip()]
+        if model.is_surface_form(normalise(text)):
+            parts = [entry]
+        parts = [q for part in parts for q in _conjuncts(model, part)]
+        if len(parts) <= 1:
             out.setdefault(entry, None)
             continue
         for part in parts:
-            out.setdefault(part.strip(), None)
+            out.setdefault(part, None)
     return list(out)
+
+
+def _conjuncts(model: CompetenceModel, part: str) -> list[str]:
+    """"reception og kantine" → both, when each side is a task on its own and the whole is no taxonomy form
+    ("social- og sundhedsassistent", "oplukning og aflåsning" stay whole)."""
+    sides = [side.strip() for side in re.split(r"\s+(?:og|samt)\s+", part) if side.strip()]
+    if len(sides) < 2 or model.is_surface_form(normalise(part)):
+        return [part]
+    if all(model.resolve(side).canonical is not None for side in sides):
+        return sides
+    return [part]
 
 
 __all__ = [

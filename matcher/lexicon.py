@@ -140,6 +140,10 @@ ENGLISH_NON_TASK_HEADS: frozenset[str] = frozenset("""
 GENERIC_VERBS: frozenset[str] = frozenset(lemma(w) for w in
                                           "har havde haft været var er arbejdet arbejdede arbejde år".split())
 
+TRAINING_HEADS: tuple[str, ...] = ("uddannelse", "uddannet", "certifikat", "bevis", "eksamen", "svendebrev")
+"""Compound heads saying the first part was learnt for work ("rengøringsassistentuddannelse"): read like a
+generic job-title head. A "kursus" may be a hobby (malerkursus) and stays a head of its own."""
+
 NON_TASK_HEADS: frozenset[str] = frozenset("""
     reparatør reparatører montør montører tekniker teknikere sælger designer design konsulent konsulenter udvalg
     udvalget bestyrelse bestyrelsen fabrik fabrikken producent producenter forhandler forhandlere firma firmaet
@@ -214,7 +218,7 @@ def expand_abbreviations(text: str) -> str:
 
 __all__ = [
     "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
-    "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS",
+    "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
     "is_verb_form",
     "lemma",
