@@ -257,14 +257,24 @@ class CompetenceModel:
         """Words that are one compound written apart: the joined word is a surface form, or a compound whose
         first part ends in a linking -s- ("sikkerheds vagt"); never two words that only make a compound by
         chance ("rengjort kontorer")."""
-        joined = self.resolve_word("".join(words))
-        if joined.canonical is None:
+        word = "".join(words)
+        known = self._part_lookup(word)
+        if known is not None:
+            return self._resolution(known, 1.0, "inflection")
+        if not words[0].endswith("s") or self._part_lookup(words[0]) is not None:
             return None
-        if joined.how in ("taxonomy", "inflection"):
-            return joined
-        if joined.how == "compound" and words[0].endswith("s") and self._lookup(words[0]) is None:
-            return joined
-        return None
+        joined = self.resolve_word(word)
+        return joined if joined.how == "compound" and joined.canonical is not None else None
+
+    def _part_lookup(self, part: str) -> str | None:
+        """The canonical a compound part names as written, without æ/ø/å or as another verb form: the cheap
+        tiers only (no stemmer), because compound splitting tries every substring."""
+        canonical = self._by_form.get(part) or self._by_fold.get(ascii_fold(part))
+        if canonical is None and len(part) > MIN_PART:
+            key = lemma(part)
+            if key != part or not is_danish_word(part):
+                canonical = self._by_lemma.get(key)
+        return canonical
 
     def _lookup(self, text: str) -> Resolution | None:
         """Tiers 1–2: the text is a surface form as written, inflected, without æ/ø/å, or as another verb form."""
@@ -361,9 +371,9 @@ class CompetenceModel:
         folded = ascii_fold(head)
         if folded in self._generic_heads:
             return "generic", None
-        known = self._lookup(head)
-        if known is not None and known.canonical is not None:
-            return "task", known.canonical
+        canonical = self._part_lookup(head)
+        if canonical is not None:
+            return "task", canonical
         if folded in self._non_task_heads or (len(head) >= min_word_head and is_danish_word(head)):
             return "other", None
         return None, None
@@ -371,7 +381,7 @@ class CompetenceModel:
     def _plausible_part(self, part: str) -> bool:
         """A first part that is a word (taxonomy or Danish), maybe with a linking -s-/-e-, or a compound."""
         def word(text: str) -> bool:
-            return len(text) >= MIN_PART and (self._lookup(text) is not None or is_danish_word(text)
+            return len(text) >= MIN_PART and (self._part_lookup(text) is not None or is_danish_word(text)
                                               or ascii_fold(text) in self._generic_heads)
         if word(part) or (part[-1] in "se" and word(part[:-1])):
             return True
