@@ -424,10 +424,29 @@ class CompetenceModel:
                     spans.append(Span(i, i + 2, f"{words[i]} {words[i + 1]}", joined, ""))
                     i += 2
                     continue
-            spans.append(Span(i, i + 1, words[i], self.resolve_word(words[i]), ""))
+            found = self.resolve_word(words[i])
+            if found is UNRESOLVED and lemmas[i] in lexicon.DOMAIN_VERBS:
+                found = OTHER  # "designede [køkkener]": the verb makes the work something else
+            spans.append(Span(i, i + 1, words[i], found, ""))
             i += 1
         spans.sort(key=lambda s: s.start)
-        return assign_roles(words, lemmas, spans)
+        return self._objects_decide(words, assign_roles(words, lemmas, spans))
+
+    def _objects_decide(self, words: list[str], spans: list[Span]) -> list[Span]:
+        """A polysemous activity followed by "af" + a task of another family is that task: "pleje af heste"
+        is horse care, not personal care (lexicon.POLYSEMOUS_ACTIVITIES)."""
+        out = list(spans)
+        for k, span in enumerate(out[:-1]):
+            following = out[k + 1]
+            if span.role != "activity" or span.resolution.canonical is None \
+                    or lemma(span.text.split()[-1]) not in lexicon.POLYSEMOUS_ACTIVITIES:
+                continue
+            if following.start == span.end + 1 and words[span.end] == "af" \
+                    and following.resolution.canonical is not None \
+                    and following.resolution.family != span.resolution.family:
+                out[k] = Span(span.start, span.end, span.text, following.resolution, "object")
+                out[k + 1] = Span(following.start, following.end, following.text, following.resolution, "activity")
+        return out
 
     def _phrase_spans(self, words: list[str], lemmas: list[str]) -> list[Span]:
         """Taxonomy phrases in the text by verb form, with up to MAX_GAP words between their parts; the

@@ -113,6 +113,17 @@ BOARD_ROLES: frozenset[str] = frozenset(
     "kasserer kassereren formand formanden næstformand sekretær sekretæren bestyrelsesmedlem medlem revisor".split())
 """Titles that in an association (a word ending in one of ASSOCIATION_HEADS) are board roles, not trades."""
 
+DOMAIN_VERBS: frozenset[str] = frozenset(lemma(w) for w in """
+    designede designet designe byggede bygget bygge underviste undervist undervise planlagde planlagt planlægge
+    tegnede tegnet tegne producerede produceret producere udviklede udviklet udvikle leverede leveret levere
+    konstruerede konstrueret udlejede udlejet udleje forhandlede forhandlet annoncerede inspicerede
+    """.split())
+"""Verbs that make their object someone else's work: designing kitchens is not kitchen work."""
+
+POLYSEMOUS_ACTIVITIES: frozenset[str] = frozenset(lemma(w) for w in
+                                                  "pleje rengøring vask klipning pasning service rensning".split())
+"""Activities whose object decides the trade: "pleje af heste", "klipning af hunde"."""
+
 NON_WORK_VERBS: frozenset[str] = frozenset(lemma(w) for w in "boede bor boet besøgte besøger handlede".split())
 """Verbs of private life: "boede i pedelboligen" says where someone lived, not what they did."""
 
@@ -121,7 +132,7 @@ CLAUSE_BREAKS: frozenset[str] = frozenset("og samt men hvor hvis eller hvorefter
 
 PRIVATE_MARKERS: frozenset[str] = frozenset(
     """min mit mine vores familien familie hjemme derhjemme privat privatliv selv egne egen svoger svigerfar
-    svigermor barnebarn børnebørn nabo naboen naboens naboer""".split())
+    svigermor barnebarn børnebørn nabo naboen naboens naboer datter datteren døtre søn sønnen sønner""".split())
 """A clause with one of these tells of private life or another person's job (rule 4 of the evaluation set):
 "min mand var pedel", "vasker tøj for hele familien"."""
 
@@ -217,7 +228,7 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
+    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "DOMAIN_VERBS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
     "is_verb_form",

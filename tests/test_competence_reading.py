@@ -97,9 +97,16 @@ def test_a_governing_word_makes_the_place_the_work():
     ("Boede i pedelboligen på skolen, hvor min mand var pedel", "pedelarbejde"),
     ("Vasker tøj for hele familien", "vaskeriarbejde"),
     ("Kasserer i grundejerforeningen", "kassearbejde"),
+    ("Designede køkkener for HTH", "køkkenhjælp"),
+    ("Har en datter i børnehave", "pædagogmedhjælp"),
 ])
 def test_domain_changing_words_and_private_life_give_no_match(cv, task):
     assert cv_coverage(task, cv) < MATCH_THRESHOLD
+
+
+def test_the_object_of_a_polysemous_activity_decides_its_trade():
+    assert sim("hestepasning", "pleje af heste") >= MATCH_THRESHOLD
+    assert sim("personlig pleje", "pleje af heste") < MATCH_THRESHOLD
 
 
 def test_an_entry_listing_several_competences_gives_each():
