@@ -328,7 +328,7 @@ class CompetenceModel:
             inner = self._modifier(modifier)
             if inner.canonical is not None:
                 return self._resolution(inner.canonical, inner.confidence * COMPOUND_CONFIDENCE, "compound")
-            return UNRESOLVED
+            return self._misspelling(word, max_edits=1)  # "havarbejde": a dropped letter, not the sea
         if is_danish_word(word):
             return UNRESOLVED  # a real word is not a misspelling of another one
         return self._misspelling(word)
@@ -344,11 +344,14 @@ class CompetenceModel:
             return UNRESOLVED
         allowed = min(max_edits, 1 if len(word) < 8 else 2)
         folded = ascii_fold(word)
-        hit = process.extractOne(folded, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed)
-        if hit is None:
+        hits = process.extract(folded, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=allowed, limit=8)
+        if not hits:
             return UNRESOLVED
-        confidence = 1.0 - hit[1] / max(len(folded), len(hit[0]))
-        return self._resolution(self._by_fold[hit[0]], confidence, "spelling")
+        # Of equally near forms, the one the typist most likely shortened: letters are dropped more often than
+        # added ("malking" is "malkning", not "maling").
+        choice, distance, _ = min(hits, key=lambda h: (h[1], -len(h[0]), h[0]))
+        confidence = 1.0 - distance / max(len(folded), len(choice))
+        return self._resolution(self._by_fold[choice], confidence, "spelling")
 
     def split_compound(self, word: str, min_word_head: int = MIN_WORD_HEAD) -> tuple[str, str, str, str | None] | None:
         """(first part, head, kind, head's canonical) of a compound with a known head, longest head first;
@@ -394,9 +397,14 @@ class CompetenceModel:
         spans = self.read(norm)
         activities = [s.resolution for s in spans if s.role == "activity"]
         tasks = [r for r in activities if r.canonical is not None]
+        if norm.isascii() and not any(w in STOPWORDS for w in norm.split()):
+            # An English noun phrase is head-final too: "care home cook" is a cook, "warehouse cleaner" cleans.
+            nouns = [s.resolution for s in spans if s.role in ("activity", "object")]
+            if nouns and nouns[-1].canonical is not None:
+                tasks = [nouns[-1]]
+            elif nouns and nouns[-1].is_other:
+                return OTHER
         if tasks:
-            if norm.isascii() and not any(w in STOPWORDS for w in norm.split()):
-                tasks.reverse()  # an English noun phrase is head-final too: "care home cook" is a cook
             best = max(tasks, key=lambda r: r.confidence)  # max keeps the first of equals
             return self._resolution(best.canonical, best.confidence * PHRASE_CONFIDENCE, "phrase")
         if any(r.is_other for r in activities):
@@ -425,12 +433,12 @@ class CompetenceModel:
                     i += 2
                     continue
             found = self.resolve_word(words[i])
-            if found is UNRESOLVED and lemmas[i] in lexicon.DOMAIN_VERBS:
-                found = OTHER  # "designede [køkkener]": the verb makes the work something else
+            if found is UNRESOLVED and (lemmas[i] in lexicon.DOMAIN_VERBS or words[i] in self._non_task_heads):
+                found = OTHER  # "designede [køkkener]", "udlejning [af varevogne]": someone else's work
             spans.append(Span(i, i + 1, words[i], found, ""))
             i += 1
         spans.sort(key=lambda s: s.start)
-        return self._objects_decide(words, assign_roles(words, lemmas, spans))
+        return self._objects_decide(words, _genitives(words, assign_roles(words, lemmas, spans)))
 
     def _objects_decide(self, words: list[str], spans: list[Span]) -> list[Span]:
         """A polysemous activity followed by "af" + a task of another family is that task: "pleje af heste"
@@ -441,8 +449,9 @@ class CompetenceModel:
             if span.role != "activity" or span.resolution.canonical is None \
                     or lemma(span.text.split()[-1]) not in lexicon.POLYSEMOUS_ACTIVITIES:
                 continue
-            if following.start == span.end + 1 and words[span.end] == "af" \
-                    and following.resolution.canonical is not None \
+            governs = (following.start == span.end + 1 and words[span.end] == "af") \
+                or (following.start == span.end and following.role == "object")  # "plejede haven"
+            if governs and following.resolution.canonical is not None \
                     and following.resolution.family != span.resolution.family:
                 out[k] = Span(span.start, span.end, span.text, following.resolution, "object")
                 out[k + 1] = Span(following.start, following.end, following.text, following.resolution, "activity")
@@ -649,6 +658,20 @@ def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list
     return _board_roles(words, out)
 
 
+def _genitives(words: list[str], spans: list[Span]) -> list[Span]:
+    """A definite genitive names whose the next noun is ("vaskeriets chauffør", "vagtselskabets bogholder"):
+    the owner is context, the noun after it is the activity."""
+    out = list(spans)
+    for k, span in enumerate(out[:-1]):
+        following = out[k + 1]
+        if span.end == span.start + 1 and following.start == span.end and span.role == "activity" \
+                and words[span.start].endswith(lexicon.GENITIVE_ENDINGS):
+            out[k] = Span(span.start, span.end, span.text, span.resolution, "context")
+            if following.role == "object":
+                out[k + 1] = Span(following.start, following.end, following.text, following.resolution, "activity")
+    return out
+
+
 def _refines(activity: Span, noun: Span) -> bool:
     """An object naming a task of the verb's own family makes the activity more specific ("kørt [taxa]",
     "passet [heste]"): it is read as an activity too, not as a mere object."""
@@ -667,7 +690,7 @@ def _board_roles(words: list[str], spans: list[Span]) -> list[Span]:
 def _own_role(words: list[str], lemmas: list[str], start: int, begin: int, single: bool = True) -> str:
     # Private life colours the whole sentence ("har skiftet pærer og ordnet vandhaner derhjemme"); CV text
     # reaches here one sentence or clause at a time.
-    if any(w in lexicon.PRIVATE_MARKERS for w in words) or any(lm in lexicon.NON_WORK_VERBS for lm in lemmas):
+    if any(w in lexicon.PRIVATE_MARKERS or w in lexicon.NON_WORK_VERBS for w in words):
         return "private"
     if single and start + 1 < len(words) and words[start + 1] in lexicon.PREPOSITIONS \
             and _governs(words[start], lemmas[start]):

@@ -113,6 +113,9 @@ BOARD_ROLES: frozenset[str] = frozenset(
     "kasserer kassereren formand formanden næstformand sekretær sekretæren bestyrelsesmedlem medlem revisor".split())
 """Titles that in an association (a word ending in one of ASSOCIATION_HEADS) are board roles, not trades."""
 
+GENITIVE_ENDINGS: tuple[str, ...] = ("ens", "ets", "ernes", "enes")
+"""Definite genitives: "vaskeriets", "kommunens", "borgernes"."""
+
 DOMAIN_VERBS: frozenset[str] = frozenset(lemma(w) for w in """
     designede designet designe byggede bygget bygge underviste undervist undervise planlagde planlagt planlægge
     tegnede tegnet tegne producerede produceret producere udviklede udviklet udvikle leverede leveret levere
@@ -124,7 +127,7 @@ POLYSEMOUS_ACTIVITIES: frozenset[str] = frozenset(lemma(w) for w in
                                                   "pleje rengøring vask klipning pasning service rensning".split())
 """Activities whose object decides the trade: "pleje af heste", "klipning af hunde"."""
 
-NON_WORK_VERBS: frozenset[str] = frozenset(lemma(w) for w in "boede bor boet besøgte besøger handlede".split())
+NON_WORK_VERBS: frozenset[str] = frozenset("boede bor boet bo".split())
 """Verbs of private life: "boede i pedelboligen" says where someone lived, not what they did."""
 
 CLAUSE_BREAKS: frozenset[str] = frozenset("og samt men hvor hvis eller hvorefter mens da".split())
@@ -228,7 +231,7 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "DOMAIN_VERBS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
+    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
     "is_verb_form",

@@ -107,6 +107,19 @@ def test_domain_changing_words_and_private_life_give_no_match(cv, task):
 def test_the_object_of_a_polysemous_activity_decides_its_trade():
     assert sim("hestepasning", "pleje af heste") >= MATCH_THRESHOLD
     assert sim("personlig pleje", "pleje af heste") < MATCH_THRESHOLD
+    assert sim("personlig pleje", "plejede haven") < MATCH_THRESHOLD
+
+
+def test_a_genitive_owner_is_context_and_its_noun_the_work():
+    assert sim("vaskeriarbejde", "vaskeriets chauffør") < MATCH_THRESHOLD
+    assert sim("kørsel", "vaskeriets chauffør") >= MATCH_THRESHOLD
+    assert sim("vagt", "vagtselskabets bogholder") < MATCH_THRESHOLD
+
+
+def test_english_phrases_are_head_final():
+    assert sim("rengøring", "warehouse cleaner") >= MATCH_THRESHOLD
+    assert sim("lagerarbejde", "warehouse cleaner") < MATCH_THRESHOLD
+    assert sim("kok", "care home cook") >= MATCH_THRESHOLD
 
 
 def test_an_entry_listing_several_competences_gives_each():
@@ -167,6 +180,7 @@ def test_a_lesser_licence_or_an_english_non_task_head_does_not(task, offered):
 @pytest.mark.parametrize("task, typed", [
     ("køkkenhjælp", "koekkenhjaelper"), ("ældrepleje", "aeldrepleje"), ("græsslåning", "graesslaaning"),
     ("rengøring", "rengørring"), ("rengøring", "rengöring"), ("indtastning", "indtasting"),
+    ("malkning", "malking"), ("kørsel", "chauför"), ("havearbejde", "havarbejde"),
 ])
 def test_misspellings_and_ascii_spellings_are_tolerated(task, typed):
     assert sim(task, typed) >= MATCH_THRESHOLD
