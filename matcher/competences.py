@@ -360,20 +360,42 @@ class CompetenceModel:
         key = (word, min_word_head)
         if key in self._split_cache:
             return self._split_cache[key]
-        found = None
+        found = other = None
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
             head, modifier = word[i:], word[:i]
-            kind, canonical = self._head_kind(head, min_word_head)
-            if kind is not None and self._plausible_part(modifier):
+            kind, canonical = self._head_kind(head, min_word_head if other is None else len(word))
+            if kind is None or not self._plausible_part(modifier):
+                continue
+            if kind == "mester":  # a master of a craft practises it (tømrermester); a postmester does not
+                inner = self._modifier(modifier)
+                kind = "generic" if inner.family in lexicon.CRAFT_FAMILIES else "other"
+            if kind != "other":
                 found = (modifier, head, kind, canonical)
                 break
+            other = other or (modifier, head, kind, canonical)
+        if found is None and other is None and min_word_head > MIN_PART:
+            other = self._short_head(word)
+        # A task or job-title head wins over a longer chance word ("museums|vagt", not "museum|svagt").
+        found = found or other
         self._split_cache[key] = found
         return found
+
+    def _short_head(self, word: str) -> tuple[str, str, str, str | None] | None:
+        """A taxonomy first part with a short real word after it ("receptions|disk", "lager|hal"): the first
+        part alone must not give its task, so the compound is understood as something else."""
+        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, modifier = word[i:], word[:i]
+            stem = modifier[:-1] if modifier[-1] in "se" and self._part_lookup(modifier) is None else modifier
+            if len(head) < MIN_WORD_HEAD and is_danish_word(head) and self._part_lookup(stem) is not None:
+                return (modifier, head, "other", None)
+        return None
 
     def _head_kind(self, head: str, min_word_head: int = MIN_WORD_HEAD) -> tuple[str | None, str | None]:
         folded = ascii_fold(head)
         if folded in self._generic_heads:
             return "generic", None
+        if folded in lexicon.CRAFT_HEADS:
+            return "mester", None
         canonical = self._part_lookup(head)
         if canonical is not None:
             return "task", canonical
@@ -597,7 +619,8 @@ def prepare(term: str) -> str:
 
 
 def _content(word: str) -> bool:
-    return len(word) >= MIN_PART and word not in STOPWORDS and not word.isdigit()
+    return len(word) >= MIN_PART and word not in STOPWORDS and word not in lexicon.AUXILIARIES \
+        and not word.isdigit()
 
 
 def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: set[int]) -> list[int] | None:
@@ -673,9 +696,14 @@ def _genitives(words: list[str], spans: list[Span]) -> list[Span]:
 
 
 def _refines(activity: Span, noun: Span) -> bool:
-    """An object naming a task of the verb's own family makes the activity more specific ("kørt [taxa]",
-    "passet [heste]"): it is read as an activity too, not as a mere object."""
-    return activity.resolution.family is not None and noun.resolution.family == activity.resolution.family
+    """An object naming a task of the verb's own or a closely related family makes the activity more specific
+    ("kørt [taxa]", "kørt [gaffeltruck]", "passet [heste]"): it is read as an activity too, not as a mere
+    object. A loosely related one stays an object ("solgte [emballage]")."""
+    a, b = activity.resolution.family, noun.resolution.family
+    if a is None or b is None:
+        return False
+    model = competence_model()
+    return a == b or model.relation[model.family_index(a), model.family_index(b)] >= lexicon.REFINING_RELATION
 
 
 def _board_roles(words: list[str], spans: list[Span]) -> list[Span]:

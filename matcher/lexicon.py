@@ -116,6 +116,17 @@ BOARD_ROLES: frozenset[str] = frozenset(
 GENITIVE_ENDINGS: tuple[str, ...] = ("ens", "ets", "ernes", "enes")
 """Definite genitives: "vaskeriets", "kommunens", "borgernes"."""
 
+CRAFT_HEADS: frozenset[str] = frozenset({"mester", "mestre"})
+CRAFT_FAMILIES: frozenset[str] = frozenset({"haandvaerk", "produktion", "koekken_kantine", "have_udearealer"})
+"""A "-mester" of a craft practises it (tømrermester, bagermester); of anything else it manages."""
+
+REFINING_RELATION = 0.3
+"""An object from a family related at least this much to the verb's refines the activity (kørt gaffeltruck)."""
+
+AUXILIARIES: frozenset[str] = frozenset(
+    "har havde haft have er var været være blev blive bliver bleven kan kunne skal skulle vil ville må måtte".split())
+"""Auxiliary verbs: never an activity ("har haft høns" has nothing to do with a garden, "have")."""
+
 DOMAIN_VERBS: frozenset[str] = frozenset(lemma(w) for w in """
     designede designet designe byggede bygget bygge underviste undervist undervise planlagde planlagt planlægge
     tegnede tegnet tegne producerede produceret producere udviklede udviklet udvikle leverede leveret levere
@@ -231,7 +242,8 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "ASSOCIATION_HEADS", "BOARD_ROLES", "CLAUSE_BREAKS", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
+    "ABBREVIATIONS", "ASSOCIATION_HEADS", "AUXILIARIES", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
+    "REFINING_RELATION", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
     "is_verb_form",

@@ -56,6 +56,19 @@ def test_the_head_decides_and_a_generic_head_keeps_the_first_part(compound, task
     assert sim(task, compound) >= MATCH_THRESHOLD
 
 
+@pytest.mark.parametrize("task, compound, expected", [
+    ("tømrerarbejde", "tømrermester", True), ("postomdeling", "postmester", False),  # a craft's master practises it
+    ("museumsvært", "museumsvagt", True),  # a task head beats a longer chance word (museum|svagt)
+    ("reception", "receptionsdisk", False), ("lagerarbejde", "lagerhal", False),  # short real heads count too
+])
+def test_which_head_decides(task, compound, expected):
+    assert (sim(task, compound) >= MATCH_THRESHOLD) is expected
+
+
+def test_auxiliaries_are_never_activities():
+    assert "haft" not in cv_phrases("Har haft høns i mange år")
+
+
 def test_linking_letters_belong_to_neither_part():
     modifier, head, kind, _ = MODEL.split_compound("rengøringsvogn")
     assert (modifier, head, kind) == ("rengørings", "vogn", "other")
