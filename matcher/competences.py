@@ -5,21 +5,29 @@ Resolution of one word (free text → canonical term → family), tried in order
   2. its Snowball stem, its æ/ø/å-less spelling ("koekkenhjaelper") or its verb form
      ("vaskede", "kørt", "smurte": `lexicon.lemma`) equals that of a surface form           confidence 1.0
   3. a compound, read from the END: the last part (head) decides what it is               COMPOUND_CONFIDENCE
-       head a generic job-title word (-medarbejder, -hjælper, -assistent): the first part decides
+       head a generic job-title or training word (-medarbejder, -hjælper, -assistent, -uddannelse; a
+         -mester of a craft): the first part decides
        head a taxonomy word ("plejehjemskøkken" → køkken): the head's task
        head any other real word ("kantineudvalg", "lagerbygning", "opvaskemaskinereparatør"): the
          compound is understood and is no task ("other"): it matches nothing, not even by n-grams.
-     A first part alone never gives the task. Linking -s-/-e- belong to neither part.
-  4. a misspelling: at most 1 edit (2 from 8 letters) from a surface form                1 - edits/length
+     A task or title head wins over a longer chance word ("museums|vagt", not "museum|svagt"); a short real
+     word after a taxonomy first part counts too ("receptions|disk"). A first part alone never gives the
+     task. Linking -s-/-e- belong to neither part.
+  4. a misspelling: at most 1 edit (2 from 8 letters) from a surface form, measured without æ/ø/å; of
+     equally near forms the longer (a dropped letter)                                   1 - edits/length
      only for words that are neither real Danish words nor compounds of real words, so "bagerarbejde" is
      a baker's work and not a misspelt "lagerarbejde".
 Several words are read as a phrase (`read`): taxonomy phrases are found by verb form with up to two words
 between the parts ("satte varer op", "tørrede borde af"), two words that make one compound are joined
-("gulv vask"), and every found part gets a role: the activity, or context when it follows a preposition
-("på et hotel", "salg af rengøringsmidler") unless a governing word says it is the work ("arbejdede i
-kantinen", "stod for opvasken"). A clause about private life or another person ("min mand var pedel") is
-left out. The activity decides (× PHRASE_CONFIDENCE); only without any activity does the place count, at
-CONTEXT_CONFIDENCE. An understood non-task activity ("salg af", "reparation af") makes the phrase "other".
+("gulv vask"), and every found part gets a role (`assign_roles`): the activity; context after a
+preposition ("på et hotel", "salg af rengøringsmidler") unless a governing word says it is the work
+("arbejdede i kantinen", "stod for opvasken", "AMU-kursus i …"), or after a definite genitive ("vaskeriets
+chauffør"); an object of an understood activity ("solgte [blomster]") unless it refines it ("kørt [taxa]");
+private when the sentence is about private life or another person ("min mand var pedel"). The activity
+decides (× PHRASE_CONFIDENCE); only without any activity does the place count, at CONTEXT_CONFIDENCE.
+An understood non-task activity ("salg af", "designede", "udlejning af", a board role in a forening)
+makes the phrase "other"; a polysemous activity takes its object's trade ("pleje af heste"). English
+phrases are head-final ("warehouse cleaner" cleans, "kitchen designer" is "other").
 Abbreviations and licence categories are written out first (`lexicon.expand_abbreviations`).
 Unresolved terms still match by character n-gram TF-IDF cosine on their stemmed form.
 
@@ -60,7 +68,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from matcher import lexicon
 from matcher.lexicon import ascii_fold, is_danish_word, lemma
-from matcher.text import GENERIC_HEADS, STOPWORDS, core_text, normalise, stem_text, stem_word, tokens
+from matcher.text import GENERIC_HEADS, STOPWORDS, core_text, normalise, stem_text, stem_word
 from models.taxonomy import load_competence_taxonomy
 
 MATCH_THRESHOLD = 0.5
