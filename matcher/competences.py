@@ -323,6 +323,8 @@ class CompetenceModel:
         split = self.split_compound(word)
         if split is not None:
             modifier, head, kind, canonical = split
+            if kind == "task" and lemma(head) in lexicon.POLYSEMOUS_ACTIVITIES:
+                return self._polysemous_compound(modifier, canonical)
             if kind == "task":
                 return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
             if kind == "other":
@@ -340,6 +342,20 @@ class CompetenceModel:
         if is_danish_word(word):
             return UNRESOLVED  # a real word is not a misspelling of another one
         return self._misspelling(word)
+
+    def _polysemous_compound(self, modifier: str, canonical: str) -> Resolution:
+        """A polysemous activity head (pleje, vask, service …) takes its trade from the first part: a task of
+        another family gives that task ("hestepleje" → hestepasning), one of the head's own family or a word
+        for the people cared for keeps the head ("patientpleje"), anything else is no task ("dyrepleje",
+        "plænepleje", "hudpleje")."""
+        inner = self._modifier(modifier)
+        family = self.taxonomy.family_of(canonical)
+        if inner.canonical is not None and inner.family != family:
+            return self._resolution(inner.canonical, inner.confidence * COMPOUND_CONFIDENCE, "compound")
+        stem = modifier[:-1] if modifier[-1:] in ("s", "e") and len(modifier) > MIN_PART + 1 else modifier
+        if inner.family == family or modifier in lexicon.CARED_FOR or stem in lexicon.CARED_FOR:
+            return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
+        return OTHER
 
     def _modifier(self, modifier: str) -> Resolution:
         found = self.resolve_word(modifier)

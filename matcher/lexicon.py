@@ -113,6 +113,11 @@ BOARD_ROLES: frozenset[str] = frozenset(
     "kasserer kassereren formand formanden næstformand sekretær sekretæren bestyrelsesmedlem medlem revisor".split())
 """Titles that in an association (a word ending in one of ASSOCIATION_HEADS) are board roles, not trades."""
 
+CARED_FOR: frozenset[str] = frozenset(
+    "patient patienter borger borgere syge ældre beboer beboere døgn nat natte dag aflastning handicap demens "
+    "alders sygdoms børne barsels".split())
+"""First parts of a polysemous compound that name the people cared for: "patientpleje" is care work."""
+
 GENITIVE_ENDINGS: tuple[str, ...] = ("ens", "ets", "ernes", "enes")
 """Definite genitives: "vaskeriets", "kommunens", "borgernes"."""
 
@@ -135,8 +140,9 @@ DOMAIN_VERBS: frozenset[str] = frozenset(lemma(w) for w in """
 """Verbs that make their object someone else's work: designing kitchens is not kitchen work."""
 
 POLYSEMOUS_ACTIVITIES: frozenset[str] = frozenset(lemma(w) for w in
-                                                  "pleje rengøring vask klipning pasning service rensning".split())
-"""Activities whose object decides the trade: "pleje af heste", "klipning af hunde"."""
+                                                  "pleje vask klipning pasning service rensning".split())
+"""Activities whose object decides the trade: "pleje af heste", "klipning af hunde". Not rengøring: what
+comes before or after it is the place cleaned ("kantinerengøring", "rengøring af kontorer")."""
 
 NON_WORK_VERBS: frozenset[str] = frozenset("boede bor boet bo".split())
 """Verbs of private life: "boede i pedelboligen" says where someone lived, not what they did."""
@@ -242,7 +248,7 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "ASSOCIATION_HEADS", "AUXILIARIES", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
+    "ABBREVIATIONS", "ASSOCIATION_HEADS", "AUXILIARIES", "CARED_FOR", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
     "REFINING_RELATION", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",

@@ -123,6 +123,14 @@ def test_the_object_of_a_polysemous_activity_decides_its_trade():
     assert sim("personlig pleje", "plejede haven") < MATCH_THRESHOLD
 
 
+@pytest.mark.parametrize("compound, task, expected", [
+    ("dyrepleje", "personlig pleje", False), ("plænepleje", "plejehjælp", False), ("hudpleje", "plejehjælp", False),
+    ("hestepleje", "hestepasning", True), ("patientpleje", "plejehjælp", True), ("kantinerengøring", "rengøring", True),
+])
+def test_a_polysemous_head_takes_its_trade_from_the_first_part(compound, task, expected):
+    assert (sim(task, compound) >= MATCH_THRESHOLD) is expected
+
+
 def test_a_genitive_owner_is_context_and_its_noun_the_work():
     assert sim("vaskeriarbejde", "vaskeriets chauffør") < MATCH_THRESHOLD
     assert sim("kørsel", "vaskeriets chauffør") >= MATCH_THRESHOLD
