@@ -292,3 +292,16 @@ def test_matched_competences_are_said_in_plain_danish(matched, similarity, sourc
                                source=source)
     assert competence_sentence(evidence) == text
     assert "←" not in text and "%" not in text
+
+
+def test_the_udpluk_shows_the_concrete_lifting_gap_to_the_employer():
+    from models.schemas import Candidate, Position
+    from service.http.web.udpluk import relevant_restrictions
+
+    position = Position.model_validate({
+        "id": "S", "title": "Lager", "employer": {"id": "V", "name": "V"},
+        "tasks": [{"id": "t1", "title": "Varemodtagelse", "hours_per_week": 4, "demands": {"lifting_kg": 11}}]})
+    citizen = Candidate.model_validate({"id": "B", "capacity_hours": 4, "restrictions": [
+        {"code": "max_lifting_kg", "value": 5, "severity": "soft"}]})
+    [line] = relevant_restrictions(citizen, position)
+    assert line.text == "Kræver hensyn i: Varemodtagelse (opgaven kræver løft op til 11 kg; borgeren kan højst 5 kg)."
