@@ -511,14 +511,22 @@ class CompetenceModel:
         for start, first in enumerate(lemmas):
             if start in taken:
                 continue
-            for key, canonical in self._phrases.get(first, ()):
-                positions = _find_in_order(lemmas, key, start, taken)
-                if positions is not None:
-                    end = positions[-1] + 1
-                    spans.append(Span(start, end, " ".join(words[start:end]),
-                                      self._resolution(canonical, 1.0, "inflection"), ""))
-                    taken.update(range(start, end))
+            found = None
+            # A phrase written as in the taxonomy wins over one found with words between its parts:
+            # "pakkede ordrer ind" is "pakke ordrer" (forsendelse), not "pakke … ind".
+            for gap in (0, MAX_GAP):
+                for key, canonical in self._phrases.get(first, ()):
+                    positions = _find_in_order(lemmas, key, start, taken, gap)
+                    if positions is not None:
+                        found = (positions[-1] + 1, canonical)
+                        break
+                if found:
                     break
+            if found:
+                end, canonical = found
+                spans.append(Span(start, end, " ".join(words[start:end]),
+                                  self._resolution(canonical, 1.0, "inflection"), ""))
+                taken.update(range(start, end))
         return spans
 
     def is_surface_form(self, normalised_text: str) -> bool:
@@ -647,13 +655,14 @@ def _content(word: str) -> bool:
         and not word.isdigit()
 
 
-def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: set[int]) -> list[int] | None:
-    """Positions of key's lemmas in order from `start`, at most MAX_GAP words apart, none taken and no
+def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: set[int],
+                   max_gap: int = MAX_GAP) -> list[int] | None:
+    """Positions of key's lemmas in order from `start`, at most `max_gap` words apart, none taken and no
     clause break in a gap; None when the phrase is not there."""
     positions = [start]
     for part in key[1:]:
         at = positions[-1] + 1
-        limit = min(len(lemmas), at + MAX_GAP + 1)
+        limit = min(len(lemmas), at + max_gap + 1)
         while at < limit and lemmas[at] != part:
             if at in taken or (lemmas[at] in lexicon.CLAUSE_BREAKS and lemmas[at] not in ("og", "eller")):
                 return None  # "og"/"eller" may join two objects ("satte borde og stole op")

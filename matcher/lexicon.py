@@ -152,7 +152,8 @@ CLAUSE_BREAKS: frozenset[str] = frozenset("og samt men hvor hvis eller hvorefter
 
 PRIVATE_MARKERS: frozenset[str] = frozenset(
     """min mit mine vores familien familie hjemme derhjemme privat privatliv selv egne egen svoger svigerfar
-    svigermor barnebarn børnebørn nabo naboen naboens naboer datter datteren døtre søn sønnen sønner""".split())
+    svigermor barnebarn børnebørn nabo naboen naboens naboer datter datteren døtre søn sønnen sønner
+    my own family neighbour neighbours neighbor neighbors friends""".split())
 """A clause with one of these tells of private life or another person's job (rule 4 of the evaluation set):
 "min mand var pedel", "vasker tøj for hele familien"."""
 
@@ -165,6 +166,7 @@ ENGLISH_NON_TASK_HEADS: frozenset[str] = frozenset("""
     designer designers design sales seller sellers salesman room rooms class classes course courses fitter fitters
     manager managers management products product repair repairs engineer engineers consultant consultants planner
     planning software supplier suppliers furniture equipment teacher instructor inspector owner director
+    supervisor supervisors leader coordinator chief lead
     """.split())
 """Heads of English phrases that make them about something else than the work their first words name."""
 
