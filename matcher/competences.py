@@ -68,6 +68,8 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from matcher import lexicon
 from matcher.lexicon import ascii_fold, is_danish_word, lemma
+from matcher.resolution import OTHER, UNRESOLVED, Resolution, Span
+from matcher.roles import MAX_GAP, assign_roles, find_in_order, is_content
 from matcher.text import GENERIC_HEADS, STOPWORDS, core_text, normalise, stem_text, stem_word
 from models.taxonomy import load_competence_taxonomy
 
@@ -95,39 +97,8 @@ MIN_PART = 3
 MIN_WORD_HEAD = 5
 """A head known only from the word list must have this many letters: short words end too many others by
 chance ("rengørring" does not end in the word "ring")."""
-MAX_GAP = 2
-"""At most this many words between the parts of a taxonomy phrase ("satte [varer] op")."""
 _PIECES = re.compile(r"[.,;:!?()\[\]\n\r]+")
 _ENTRY_PARTS = re.compile(r"[,;/+&\n]+")
-
-
-@dataclass(frozen=True)
-class Resolution:
-    canonical: str | None
-    family: str | None
-    confidence: float
-    how: str  # "taxonomy", "inflection", "spelling", "compound", "phrase", "context", "other", "unresolved"
-
-    @property
-    def is_other(self) -> bool:
-        """Understood, and not a task of the taxonomy (a compound with a non-task head, "salg af …")."""
-        return self.how == "other"
-
-
-UNRESOLVED = Resolution(None, None, 0.0, "unresolved")
-OTHER = Resolution(None, None, 0.0, "other")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A part of a phrase that `read` understood: words [start, end), how it resolves, and its role
-    ("activity", "context" or "private")."""
-
-    start: int
-    end: int
-    text: str
-    resolution: Resolution
-    role: str
 
 
 @dataclass(frozen=True)
@@ -469,10 +440,10 @@ class CompetenceModel:
         covered = {i for s in spans for i in range(s.start, s.end)}
         i = 0
         while i < len(words):
-            if i in covered or not _content(words[i]):
+            if i in covered or not is_content(words[i]):
                 i += 1
                 continue
-            if i + 1 < len(words) and i + 1 not in covered and _content(words[i + 1]):
+            if i + 1 < len(words) and i + 1 not in covered and is_content(words[i + 1]):
                 joined = self._joined(words[i:i + 2])
                 if joined is not None:
                     spans.append(Span(i, i + 2, f"{words[i]} {words[i + 1]}", joined, ""))
@@ -484,7 +455,7 @@ class CompetenceModel:
             spans.append(Span(i, i + 1, words[i], found, ""))
             i += 1
         spans.sort(key=lambda s: s.start)
-        return self._objects_decide(words, _genitives(words, assign_roles(words, lemmas, spans)))
+        return self._objects_decide(words, assign_roles(words, lemmas, spans, self.family_relation))
 
     def _objects_decide(self, words: list[str], spans: list[Span]) -> list[Span]:
         """A polysemous activity followed by "af" + a task of another family is that task: "pleje af heste"
@@ -516,7 +487,7 @@ class CompetenceModel:
             # "pakkede ordrer ind" is "pakke ordrer" (forsendelse), not "pakke … ind".
             for gap in (0, MAX_GAP):
                 for key, canonical in self._phrases.get(first, ()):
-                    positions = _find_in_order(lemmas, key, start, taken, gap)
+                    positions = find_in_order(lemmas, key, start, taken, gap)
                     if positions is not None:
                         found = (positions[-1] + 1, canonical)
                         break
@@ -538,6 +509,10 @@ class CompetenceModel:
     def resolve_family(self, text: str) -> str | None:
         """A wish or area ("kantine", "Køkken/kantine", a family id) → family id."""
         return self._family_names.get(normalise(text)) or self.resolve(text).family
+
+    def family_relation(self, a: str, b: str) -> float:
+        """The relation (0–1) between two families by id, as the similarity uses it."""
+        return float(self.relation[self._family_index[a], self._family_index[b]])
 
     def family_index(self, family: str | None) -> int:
         return -1 if family is None else self._family_index[family]
@@ -648,123 +623,6 @@ class CompetenceModel:
 def prepare(term: str) -> str:
     """The normalised text resolution works on: abbreviations and licence categories written out first."""
     return normalise(lexicon.expand_abbreviations(term))
-
-
-def _content(word: str) -> bool:
-    return len(word) >= MIN_PART and word not in STOPWORDS and word not in lexicon.AUXILIARIES \
-        and not word.isdigit()
-
-
-def _find_in_order(lemmas: list[str], key: tuple[str, ...], start: int, taken: set[int],
-                   max_gap: int = MAX_GAP) -> list[int] | None:
-    """Positions of key's lemmas in order from `start`, at most `max_gap` words apart, none taken and no
-    clause break in a gap; None when the phrase is not there."""
-    positions = [start]
-    for part in key[1:]:
-        at = positions[-1] + 1
-        limit = min(len(lemmas), at + max_gap + 1)
-        while at < limit and lemmas[at] != part:
-            if at in taken or (lemmas[at] in lexicon.CLAUSE_BREAKS and lemmas[at] not in ("og", "eller")):
-                return None  # "og"/"eller" may join two objects ("satte borde og stole op")
-            at += 1
-        if at >= limit or at in taken:
-            return None
-        positions.append(at)
-    return positions
-
-
-def _governs(word: str, word_lemma: str) -> bool:
-    """The word makes the next preposition's noun the work: "arbejdede (i)", "stod (for)", "AMU-kursus (i)"."""
-    return word_lemma in lexicon.GOVERNING or word.endswith(lexicon.GOVERNING_HEADS)
-
-
-def _clause_start(words: list[str], start: int) -> int:
-    """Where the clause holding word `start` begins: after the last clause break that starts a new clause
-    ("og" followed by a verb form starts one; "og" between two nouns joins them)."""
-    begin = start
-    while begin > 0:
-        word = words[begin - 1]
-        if word in lexicon.CLAUSE_BREAKS and (word != "og" or lexicon.is_verb_form(words[begin])):
-            break
-        begin -= 1
-    return begin
-
-
-def assign_roles(words: list[str], lemmas: list[str], spans: list[Span]) -> list[Span]:
-    """Each span's role, left to right (spans sorted by start): "private" in a clause about private life;
-    "context" after a preposition that no governing word precedes (and that does not introduce "at" +
-    verb); "object" for a noun after an understood activity in the same clause ("solgte [blomster]");
-    a noun joined by "og"/"eller" to the previous span shares its role; otherwise "activity"."""
-    out: list[Span] = []
-    for span in spans:
-        begin = _clause_start(words, span.start)
-        role = _own_role(words, lemmas, span.start, begin, single=span.end == span.start + 1)
-        previous = out[-1] if out and out[-1].start >= begin else None
-        if role == "activity" and previous is not None:
-            joined = span.start >= 1 and words[span.start - 1] in ("og", "eller", "samt") \
-                and previous.end == span.start - 1
-            understood = previous.role == "activity" and (previous.resolution.canonical is not None
-                                                          or previous.resolution.is_other)
-            if joined and previous.role in ("context", "object"):
-                role = previous.role
-            elif understood and not joined and not lexicon.is_verb_form(words[span.start]) \
-                    and not _refines(previous, span):
-                role = "object"
-        out.append(Span(span.start, span.end, span.text, span.resolution, role))
-    return _board_roles(words, out)
-
-
-def _genitives(words: list[str], spans: list[Span]) -> list[Span]:
-    """A definite genitive names whose the next noun is ("vaskeriets chauffør", "vagtselskabets bogholder"):
-    the owner is context, the noun after it is the activity."""
-    out = list(spans)
-    for k, span in enumerate(out[:-1]):
-        following = out[k + 1]
-        if span.end == span.start + 1 and following.start == span.end and span.role == "activity" \
-                and words[span.start].endswith(lexicon.GENITIVE_ENDINGS):
-            out[k] = Span(span.start, span.end, span.text, span.resolution, "context")
-            if following.role == "object":
-                out[k + 1] = Span(following.start, following.end, following.text, following.resolution, "activity")
-    return out
-
-
-def _refines(activity: Span, noun: Span) -> bool:
-    """An object naming a task of the verb's own or a closely related family makes the activity more specific
-    ("kørt [taxa]", "kørt [gaffeltruck]", "passet [heste]"): it is read as an activity too, not as a mere
-    object. A loosely related one stays an object ("solgte [emballage]")."""
-    a, b = activity.resolution.family, noun.resolution.family
-    if a is None or b is None:
-        return False
-    model = competence_model()
-    return a == b or model.relation[model.family_index(a), model.family_index(b)] >= lexicon.REFINING_RELATION
-
-
-def _board_roles(words: list[str], spans: list[Span]) -> list[Span]:
-    """A board role in an association is not the trade its title names: "kasserer i grundejerforeningen"
-    keeps the books, "sekretær i bestyrelsen" takes minutes (rule 3 of the evaluation set)."""
-    if not any(w.endswith(lexicon.ASSOCIATION_HEADS) for w in words):
-        return spans
-    return [Span(s.start, s.end, s.text, OTHER, s.role) if s.role == "activity" and s.text in lexicon.BOARD_ROLES
-            else s for s in spans]
-
-
-def _own_role(words: list[str], lemmas: list[str], start: int, begin: int, single: bool = True) -> str:
-    # Private life colours the whole sentence ("har skiftet pærer og ordnet vandhaner derhjemme"); CV text
-    # reaches here one sentence or clause at a time.
-    if any(w in lexicon.PRIVATE_MARKERS or w in lexicon.NON_WORK_VERBS for w in words):
-        return "private"
-    if single and start + 1 < len(words) and words[start + 1] in lexicon.PREPOSITIONS \
-            and _governs(words[start], lemmas[start]):
-        return "governing"
-    for k in range(start - 1, begin - 1, -1):
-        if words[k] in lexicon.CLAUSE_BREAKS:
-            break  # "… på skole og rengøring af kontorer": the preposition belongs to the first conjunct
-        if words[k] in lexicon.PREPOSITIONS:
-            if k + 1 < len(words) and words[k + 1] == "at":
-                return "activity"
-            governed = k > begin and _governs(words[k - 1], lemmas[k - 1])
-            return "activity" if governed or k == begin else "context"
-    return "activity"
 
 
 @lru_cache(maxsize=1)
