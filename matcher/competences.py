@@ -160,7 +160,8 @@ class CompetenceModel:
             entries.sort(key=lambda e: (-len(e[0]), e[0]))
         # Misspellings are measured without æ/ø/å, so "chauför" is one edit from "chauffør", not two.
         self._fuzzy_choices = sorted(f for f in self._by_fold if len(f) >= 5)
-        self._generic_heads = frozenset(ascii_fold(h) for h in (*GENERIC_HEADS, *lexicon.TRAINING_HEADS))
+        self._generic_heads = frozenset(ascii_fold(h) for h in (*GENERIC_HEADS, *lexicon.TRAINING_HEADS,
+                                                                *lexicon.AGENT_SUFFIXES))
         self._non_task_heads = frozenset(ascii_fold(h) for h in lexicon.NON_TASK_HEADS)
         self.family_heads: frozenset[str] = self._find_family_heads()
         self._family_names = {}

@@ -177,6 +177,10 @@ TRAINING_HEADS: tuple[str, ...] = ("uddannelse", "uddannet", "certifikat", "bevi
 """Compound heads saying the first part was learnt for work ("rengøringsassistentuddannelse"): read like a
 generic job-title head. A "kursus" may be a hobby (malerkursus) and stays a head of its own."""
 
+AGENT_SUFFIXES: tuple[str, ...] = ("ist", "ister")
+"""Suffixes that make a person of what comes before ("lagerist"): read like a generic job-title head, and
+never taken for a short word of their own."""
+
 NON_TASK_HEADS: frozenset[str] = frozenset("""
     reparatør reparatører montør montører tekniker teknikere sælger designer design konsulent konsulenter udvalg
     udvalget bestyrelse bestyrelsen fabrik fabrikken producent producenter forhandler forhandlere firma firmaet
@@ -250,7 +254,7 @@ def expand_abbreviations(text: str) -> str:
 
 
 __all__ = [
-    "ABBREVIATIONS", "ASSOCIATION_HEADS", "AUXILIARIES", "CARED_FOR", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
+    "ABBREVIATIONS", "AGENT_SUFFIXES", "ASSOCIATION_HEADS", "AUXILIARIES", "CARED_FOR", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
     "REFINING_RELATION", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
     "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
