@@ -299,6 +299,8 @@ class CompetenceModel:
                 return self._polysemous_compound(modifier, canonical)
             if kind == "task":
                 return self._resolution(canonical, COMPOUND_CONFIDENCE, "compound")
+            if kind == "other" and is_danish_word(word):
+                return UNRESOLVED  # a word of its own ("frivillig" is not "fri" + "villig")
             if kind == "other":
                 # A head found only in the word list may be a chance ending of a misspelt form
                 # ("indtasting" is not "indta" + "sting"): one edit from a form wins.
@@ -310,7 +312,9 @@ class CompetenceModel:
             inner = self._modifier(modifier)
             if inner.canonical is not None:
                 return self._resolution(inner.canonical, inner.confidence * COMPOUND_CONFIDENCE, "compound")
-            return self._misspelling(word, max_edits=1)  # "havarbejde": a dropped letter, not the sea
+            if self._plausible_word(modifier):
+                return UNRESOLVED  # a real first part: "lægerarbejde" is doctors' work, not a misspelt lager
+            return self._misspelling(word, max_edits=1)  # "lagrarbejde": a dropped letter
         if is_danish_word(word):
             return UNRESOLVED  # a real word is not a misspelling of another one
         return self._misspelling(word)
@@ -398,6 +402,10 @@ class CompetenceModel:
         if folded in self._non_task_heads or (len(head) >= min_word_head and is_danish_word(head)):
             return "other", None
         return None, None
+
+    def _plausible_word(self, part: str) -> bool:
+        """The first part is a real Danish word, maybe with a linking -s-/-e-."""
+        return is_danish_word(part) or (part[-1:] in ("s", "e") and is_danish_word(part[:-1]))
 
     def _plausible_part(self, part: str) -> bool:
         """A first part that is a word (taxonomy or Danish), maybe with a linking -s-/-e-, or a compound."""
