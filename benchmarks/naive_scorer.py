@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from matcher import scoring
-from matcher.competences import CV_WEIGHT, competence_model, cv_phrases
+from matcher.competences import CV_WEIGHT, competence_model, cv_phrases, entry_terms
 from matcher.pairs import PairScores
 from matcher.scoring import DEFAULT_WEIGHTS, Weights
 from models.catalogue import load_catalogue
@@ -35,15 +35,19 @@ def _distance_km(candidate: Candidate, position: Position) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
-def _conflicts(candidate: Candidate, task: Task, severity: str) -> int:
+def _conflicts(candidate: Candidate, task: Task, severity: str) -> float:
+    """Hard: how many restrictions the task breaks. Soft: their load, a lifting limit by its excess."""
     specs = load_catalogue().restrictions
-    count = 0
+    count = 0.0
     for restriction in candidate.restrictions:
         if restriction.severity != severity:
             continue
         demand = specs[restriction.code].demand
         if demand == "lifting_kg":
-            count += task.demands.lifting_kg > restriction.value
+            if severity == "soft":
+                count += float(scoring.soft_lifting_severity(task.demands.lifting_kg, restriction.value))
+            else:
+                count += task.demands.lifting_kg > restriction.value
         else:
             count += bool(getattr(task.demands, demand))
     return count
@@ -64,7 +68,7 @@ def _feasible(candidate: Candidate, task: Task, position: Position, distance: fl
 
 def _coverage(candidate: Candidate, required: str, cv: list[str]) -> float:
     best = 0.0
-    for term in dict.fromkeys(t for t in candidate.competences if t.strip()):
+    for term in entry_terms(candidate.competences):
         best = max(best, _similarity(required, term))
     for phrase in cv:
         best = max(best, CV_WEIGHT * _similarity(required, phrase))

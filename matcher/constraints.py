@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matcher.scoring import soft_lifting_severity
 from models.catalogue import DAYS, LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 from models.schemas import Position, Task
 
@@ -106,7 +107,9 @@ def restriction_conflicts(masks: np.ndarray, max_lift: np.ndarray, tasks: TaskAr
     return flag_hits | (tasks.lifting_kg[None, :] > max_lift[:, None])
 
 
-def soft_conflict_counts(masks: np.ndarray, max_lift: np.ndarray, tasks: TaskArrays) -> np.ndarray:
-    """[n, T] how many soft restrictions each task touches."""
-    counts = np.bitwise_count(masks[:, None] & tasks.demand_mask[None, :]).astype(np.int64)
-    return counts + (tasks.lifting_kg[None, :] > max_lift[:, None])
+def soft_conflict_load(masks: np.ndarray, max_lift: np.ndarray, tasks: TaskArrays) -> np.ndarray:
+    """[n, T] the soft restrictions each task touches, each by its severity: 1 per yes/no demand, and for a
+    soft lifting limit the excess as a share of the limit (`scoring.soft_lifting_severity`): a task 1 kg over
+    a 5 kg limit weighs 0.2, one four times the limit weighs 1."""
+    counts = np.bitwise_count(masks[:, None] & tasks.demand_mask[None, :]).astype(float)
+    return counts + soft_lifting_severity(tasks.lifting_kg[None, :], max_lift[:, None])

@@ -17,7 +17,7 @@ from scipy import sparse
 from matcher import rules, scoring
 from matcher.columns import TaskColumns
 from matcher.competences import CV_WEIGHT, competence_model
-from matcher.constraints import Feasibility, soft_conflict_counts
+from matcher.constraints import Feasibility, soft_conflict_load
 from matcher.geo import haversine_km
 from matcher.pool_index import PoolIndex
 from matcher.scoring import DEFAULT_WEIGHTS, Weights
@@ -37,7 +37,7 @@ class Evaluation:
     distance_km: np.ndarray            # float [n, P], NaN when a location is unknown
     similarity: np.ndarray             # [R, V] required term × pool vocabulary
     components: dict[str, np.ndarray]  # name → [n, T] (scoring.COMPONENTS)
-    soft_conflicts: np.ndarray         # int [n, T]: soft restrictions the task touches
+    soft_conflicts: np.ndarray         # float [n, T]: soft restrictions the task touches, by severity
     score: np.ndarray                  # float [n, T], rounded to DECIMALS, 0 where infeasible
 
     @property
@@ -52,7 +52,7 @@ def evaluate(columns: TaskColumns, index: PoolIndex, *, weights: Weights = DEFAU
     feasibility = rules.evaluate(rules.RuleInput(index, columns, distance), blocks)
     similarity = competence_model().similarity_matrix(columns.required.features, index.vocabulary)
     components = _components(columns, index, weights, distance, _coverage(index, similarity))
-    soft = soft_conflict_counts(index.soft_mask, index.soft_max_lift, columns.tasks)
+    soft = soft_conflict_load(index.soft_mask, index.soft_max_lift, columns.tasks)
     score = scoring.combine(components, soft, weights)
     feasible = feasibility.feasible
     return Evaluation(index, columns, weights, feasibility, distance, similarity, components, soft,

@@ -8,9 +8,12 @@ for the candidates shown (the top of the ranking and the excluded), so this modu
 
 from __future__ import annotations
 
+from matcher.competences import CV_WEIGHT
+from matcher.lexicon import is_participle, lemma
 from models.catalogue import DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
-from models.schemas import CV_MARK, Accommodation, Candidate, ExclusionReason, Task  # noqa: F401 (CV_MARK re-exported)
+from models.schemas import CV_MARK, Accommodation, Candidate, CompetenceMatch, ExclusionReason, Task  # noqa: F401 (CV_MARK re-exported)
+from models.vocabulary import EvidenceSource
 
 DAY_SHORT: dict[str, str] = {
     "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor", "fri": "fre", "sat": "lør", "sun": "søn",
@@ -32,6 +35,11 @@ def lifting_detail(task_kg: float, limit_kg: float) -> str:
     return f"opgaven kræver løft op til {number(task_kg)} kg, borgeren maks. {number(limit_kg)} kg"
 
 
+def lifting_gap_detail(task_kg: float, limit_kg: float) -> str:
+    """The concrete gap a soft lifting limit leaves the employer to bridge."""
+    return f"opgaven kræver løft op til {number(task_kg)} kg; borgeren kan højst {number(limit_kg)} kg"
+
+
 def demand_detail(code: str) -> str:
     spec = load_catalogue().restrictions[code]
     return f"opgaven kræver {_lower_first(spec.demand_label)} (borgeren: {spec.label})"
@@ -48,7 +56,8 @@ def task_conflicts(candidate: Candidate, task: Task, severity: str) -> list[tupl
         demand = specs[restriction.code].demand
         if demand == NUMERIC_DEMAND:
             if task.demands.lifting_kg > restriction.value:
-                out.append((restriction.code, lifting_detail(task.demands.lifting_kg, restriction.value)))
+                detail = lifting_detail if severity == "hard" else lifting_gap_detail
+                out.append((restriction.code, detail(task.demands.lifting_kg, restriction.value)))
         elif getattr(task.demands, demand):
             out.append((restriction.code, demand_detail(restriction.code)))
     return out
@@ -66,3 +75,57 @@ def infeasible_task_note(task: Task, reasons: list[ExclusionReason]) -> str:
     """A ranked candidate's note about a task they cannot take."""
     return f"Kan ikke tage opgaven '{task.title}' ({task.id}): " + "; ".join(r.detail for r in reasons)
 
+
+
+# ---- competence evidence read aloud ------------------------------------------------------------------
+
+# Endings and words that make a competence entry a job title ("opvasker", "rengøringsassistent",
+# "kok"): said as "har arbejdet som …"; anything else is an activity: "har erfaring med …".
+TITLE_ENDINGS: tuple[str, ...] = (
+    "assistent", "medarbejder", "medhjælper", "hjælper", "arbejder", "ansat", "elev", "lærling", "mand",
+    "dame", "kone", "pige", "dreng", "jomfru", "bud", "vært", "værtinde", "ør", "ent", "ist", "ker", "ler",
+    "ner", "ter", "ser", "der", "ger", "rer", "fører", "passer", "plejer", "fejer", "tekniker", "operatør",
+    "worker", "assistant", "cleaner", "driver", "keeper", "porter", "picker", "packer", "helper", "cook",
+)
+TITLE_WORDS: frozenset[str] = frozenset(
+    "kok kokke pedel vicevært tjener bager maler murer smed gartner portør stuepige sosu sosu-hjælper "
+    "sosu-assistent chauffør dagplejer dagplejemor barnepige madmor vægter vagt skraldemand postbud".split())
+"""Titles no ending gives away."""
+STRONG_EVIDENCE = 0.85
+"""From this similarity the evidence is said plainly; below it (still a match) as related experience."""
+
+
+def _is_title(term: str) -> bool:
+    first = term.strip().lower().split(" ", 1)[0]
+    return first in TITLE_WORDS or first.endswith(TITLE_ENDINGS)
+
+
+def competence_evidence(match: CompetenceMatch) -> str:
+    """What the candidate has done, in words a consultant can read aloud to an employer: "har arbejdet som
+    rengøringsassistent", "har erfaring med opvask", "skriver i sit CV: »vasket op på et hotel«", and
+    "…, som er beslægtet" when the evidence is related rather than the same work."""
+    matched = match.matched.strip()
+    from_cv = match.source == EvidenceSource.cv or matched.endswith(CV_MARK.strip())
+    if from_cv:
+        text = matched[: -len(CV_MARK.strip())].strip() if matched.endswith(CV_MARK.strip()) else matched
+        phrase = f"skriver i sit CV: »{text}«"
+    elif _is_title(matched):
+        phrase = f"har arbejdet som {matched.lower()}"
+    else:
+        first = matched.lower().split(" ", 1)[0]
+        if " " in matched and is_participle(first):
+            phrase = f"har {_lower_first(matched)}"  # "har vasket op"
+        elif " " in matched and first.endswith("e") and lemma(first) != first:
+            phrase = f"har erfaring med at {_lower_first(matched)}"  # "… med at lave mad"
+        else:
+            phrase = f"har erfaring med {_lower_first(matched)}"
+    strength = match.similarity / CV_WEIGHT if from_cv else match.similarity
+    if strength < STRONG_EVIDENCE:
+        phrase += ", som er beslægtet"
+    return phrase
+
+
+def competence_sentence(match: CompetenceMatch) -> str:
+    """The required competence and the evidence: "Rengøring: har arbejdet som rengøringsassistent"."""
+    required = match.required.strip()
+    return f"{required[:1].upper()}{required[1:]}: {competence_evidence(match)}"

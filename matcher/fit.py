@@ -84,7 +84,7 @@ def components(ev: Evaluation, row: int, column: int) -> dict[str, float]:
     """The score components of one pair, and the soft-restriction penalty it pays."""
     out = {name: round(float(ev.components[name][row, column]), DECIMALS) for name in scoring.COMPONENTS}
     out["soft_restriction_penalty"] = round(
-        ev.weights.soft_restriction_penalty * int(ev.soft_conflicts[row, column]), DECIMALS)
+        ev.weights.soft_restriction_penalty * float(ev.soft_conflicts[row, column]), DECIMALS)
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Iterable
 import numpy as np
 from scipy import sparse
 
-from matcher.competences import CompetenceModel, TermFeatures, competence_model, cv_phrases
+from matcher.competences import CompetenceModel, TermFeatures, competence_model, cv_phrases, entry_terms
 from matcher.constraints import FLAG_DEMANDS, day_mask
 from models.catalogue import NUMERIC_DEMAND, load_catalogue
 from models.schemas import Candidate
@@ -60,7 +60,7 @@ class PoolIndex:
         model = model or competence_model()
         pool = tuple(sorted(candidates, key=lambda c: c.id))
         hard_mask, soft_mask, hard_lift, soft_lift = _restriction_arrays(pool)
-        competence_terms = [_distinct(c.competences) for c in pool]
+        competence_terms = [entry_terms(c.competences) for c in pool]
         cv_terms = [cv_phrases(c.cv_text) for c in pool]
         vocabulary = sorted({t for terms in competence_terms + cv_terms for t in terms})
         column = {term: j for j, term in enumerate(vocabulary)}
@@ -93,10 +93,6 @@ class PoolIndex:
         if row >= self.size or self.candidate_ids[row] != candidate_id:
             raise KeyError(candidate_id)
         return row
-
-
-def _distinct(terms: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(t for t in terms if t.strip()))
 
 
 def _restriction_arrays(pool: tuple[Candidate, ...]):

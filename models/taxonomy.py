@@ -8,7 +8,7 @@ Loaded once per process; treat the returned objects as read-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +47,8 @@ class CompetenceTaxonomy:
     families: dict[str, Family]
     terms: dict[str, Term]
     surface_forms: dict[str, str]  # normalised canonical or synonym → canonical
+    implies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # title or general term → tasks it entails
+    peripheral: frozenset[str] = frozenset()  # members a family's general term does not stand for
 
     def family_of(self, canonical: str) -> str:
         return self.terms[canonical].family
@@ -98,7 +100,31 @@ def build_taxonomy(raw: Any) -> CompetenceTaxonomy:
             terms[term.canonical] = term
             _register_surface_forms(term, surface_forms)
     _check_related_ids(families)
-    return CompetenceTaxonomy(families=families, terms=terms, surface_forms=surface_forms)
+    implies = _parse_implies(raw.get("implies") or {}, terms)
+    peripheral = _parse_canonical_list("peripheral", raw.get("peripheral") or [], terms)
+    return CompetenceTaxonomy(families=families, terms=terms, surface_forms=surface_forms, implies=implies,
+                              peripheral=frozenset(peripheral))
+
+
+def _parse_canonical_list(where: str, value: Any, terms: dict[str, Term]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{COMPETENCES_FILE}: {where} must be a list of canonical terms")
+    unknown = sorted(set(value) - set(terms))
+    if unknown:
+        raise ValueError(f"{COMPETENCES_FILE}: {where} names unknown canonical terms {unknown}")
+    return tuple(value)
+
+
+def _parse_implies(raw: Any, terms: dict[str, Term]) -> dict[str, tuple[str, ...]]:
+    """`implies: {title: [task, ...]}`: doing the title's work entails the tasks (a servicemedarbejder
+    cleans, a SOSU-hjælper gives personal care); every name must be a canonical term."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{COMPETENCES_FILE}: implies must map a canonical term to a list of canonical terms")
+    out = {}
+    for title, tasks in raw.items():
+        _parse_canonical_list(f"implies[{title!r}]", [title], terms)
+        out[title] = _parse_canonical_list(f"implies[{title!r}]", tasks, terms)
+    return out
 
 
 def _parse_family(family_id: Any, body: Any) -> Family:

@@ -287,7 +287,7 @@ def test_match_shows_ranking_explanations_split_and_exclusions(anna) -> None:
     assert "Delt stilling" in page
     assert "Dækket 9 af 10 timer" in page  # B-1 cleans 5 h, B-2 does the canteen 4 h
     assert re.search(r'<h3>\d+\. <a href="[^"]*/borgere/B-1">B-1</a></h3>', page)
-    assert "rengøring ← rengøringsassistent" in page
+    assert "Rengøring: har arbejdet som rengøringsassistent" in page  # plain Danish, read aloud
     # "Hvorfor ikke" is collapsed by default and names the reason.
     hvorfor_ikke = page.split('id="hvorfor-ikke"', 1)[1]
     assert "<details>" in hvorfor_ikke and "<details open" not in hvorfor_ikke

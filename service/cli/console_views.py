@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from matcher.explain import competence_sentence
 from models.catalogue import load_catalogue
 from models.danish import counted
 from models.schemas import MatchResponse, Position
@@ -41,7 +42,7 @@ def print_ranking(console: Console, position: Position, response: MatchResponse,
 def explanation_text(entry) -> str:
     explanation = entry.explanation
     parts = []
-    matched = [f"{m.required} ← {m.matched} ({round(m.similarity * 100)} %)" for m in explanation.matched_competences[:3]]
+    matched = [competence_sentence(m) for m in explanation.matched_competences[:3]]
     if matched:
         parts.append("Kompetencer: " + "; ".join(matched))
     if explanation.missing_competences:

@@ -14,7 +14,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from matcher.explain import ESTIMATED_CAPACITY_NOTE
+from matcher.explain import ESTIMATED_CAPACITY_NOTE, competence_sentence
 from models import orm, placements, store
 from models.catalogue import load_catalogue
 from models.danish import counted
@@ -192,7 +192,7 @@ def suggested_positions(session: Session, citizen: orm.Citizen, limit: int = 10,
         out.append(Suggestion(
             position=session.get(orm.Position, fit.position_id), rank=fit.rank, score=fit.score,
             hours_offered=fit.hours_offered, tasks=tuple(titles[t] for t in fit.feasible_tasks),
-            matched=tuple(dict.fromkeys(f"{m.required} ← {m.matched}" for m in fit.explanation.matched_competences)),
+            matched=tuple(dict.fromkeys(competence_sentence(m) for m in fit.explanation.matched_competences)),
             accommodations=tuple(f"{line.heading}: {line.text}" for line in accommodation_lines(
                 fit.explanation.accommodations, schema, limits)),
             notes=tuple(n for n in dict.fromkeys(fit.explanation.notes) if n not in GENERAL_NOTES)))

@@ -12,6 +12,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
+from matcher.explain import competence_sentence
 from matcher.rules import LABELS
 from models.catalogue import DAY_LABELS, DAYS, NUMERIC_DEMAND, load_catalogue
 from models.danish import and_list, counted, number, plural
@@ -110,7 +111,7 @@ env.globals.update(
     demand_choices=demand_choices, restriction_label=restriction_label,
     days_text=days_text, hours_text=hours_text, percent=percent, counted=counted, plural=plural, number=number,
     and_list=and_list, TASK_COLOURS=TASK_COLOURS, postcode_town=postcode_town, restriction_specs=restriction_specs,
-    suggested_code=suggested_code, import_owned=import_overwrites(),
+    suggested_code=suggested_code, import_owned=import_overwrites(), competence_sentence=competence_sentence,
 )
 env.filters["actor"] = actor_filter
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from matcher.explain import lifting_gap_detail
 from models import store
 from models.catalogue import LICENCE_DEMAND, NUMERIC_DEMAND, load_catalogue
 from models.danish import number
@@ -89,11 +90,20 @@ def relevant_restrictions(candidate: Candidate, position: Position) -> list[Rele
             heaviest = max(t.demands.lifting_kg for t in demanding)
             out.append(RelevantRestriction(label, "limit", (), f"Opgaverne kræver løft op til {number(heaviest)} kg."))
         elif restriction.severity == "soft":
-            out.append(RelevantRestriction(label, "accommodate", titles,
-                                           "Kræver hensyn i: " + ", ".join(titles) + "."))
+            out.append(RelevantRestriction(label, "accommodate", titles, _accommodation_text(spec, restriction,
+                                                                                             conflicting)))
         else:
             out.append(RelevantRestriction(label, "cannot", titles, "Kan ikke varetage: " + ", ".join(titles) + "."))
     return out
+
+
+def _accommodation_text(spec, restriction, tasks) -> str:
+    """What the employer must accommodate, with the concrete gap for a lifting limit ("Kræver hensyn i:
+    Lager (opgaven kræver løft op til 11 kg; borgeren kan højst 5 kg).")."""
+    if spec.demand != NUMERIC_DEMAND:
+        return "Kræver hensyn i: " + ", ".join(t.title for t in tasks) + "."
+    parts = [f"{t.title} ({lifting_gap_detail(t.demands.lifting_kg, restriction.value or 0)})" for t in tasks]
+    return "Kræver hensyn i: " + ", ".join(parts) + "."
 
 
 def _licence_note(candidate: Candidate, position: Position) -> str | None:
