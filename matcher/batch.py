@@ -98,6 +98,28 @@ class _Prepared:
     citizen_ids: list[str]
     capacity: np.ndarray
     max_positions: int
+    employer: np.ndarray        # per item: its employer group, -1 when the employer's limit cannot bind
+    employer_cap: np.ndarray    # per employer group: new people this run may give it (employer_limits)
+
+
+def employer_limits(items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
+    """Per item its employer group and per group the new people one run may give that employer, across all
+    its positions: `Employer.new_people_per_run` (max_fleksjobbere less the people already employed or held
+    there, which service.core.pool.residual has taken off; one for an employer without fleksjob experience
+    unless overridden). Employers whose limit is at least the sum of their positions' people limits cannot
+    be held back by it and get no group (-1), so they add no constraint and join no component."""
+    caps: dict[str, int] = {}
+    room: dict[str, int] = {}
+    for position, _ in items:
+        employer = position.employer
+        limit = employer.new_people_per_run
+        if limit is not None:
+            caps[employer.id] = min(caps.get(employer.id, limit), limit)
+        room[employer.id] = room.get(employer.id, 0) + position.people_limit
+    binding = sorted(e for e, cap in caps.items() if cap < room[e])
+    number = {e: g for g, e in enumerate(binding)}
+    group = np.array([number.get(position.employer.id, -1) for position, _ in items], dtype=int)
+    return group, np.array([caps[e] for e in binding], dtype=int)
 
 
 def _prepare(items: Sequence[Item], max_positions_per_citizen: int) -> _Prepared:
@@ -117,8 +139,9 @@ def _prepare(items: Sequence[Item], max_positions_per_citizen: int) -> _Prepared
     citizen = np.split(inverse.astype(int), np.cumsum(lengths)[:-1]) if items else []
     units = [quantised_scores(pairs.score, pairs.feasible) for _, pairs in items]
     eligible = [eligible_rows(position, pairs) for position, pairs in items]
+    employer, employer_cap = employer_limits(items)
     return _Prepared(list(items), units, eligible, list(citizen), citizen_ids.tolist(), capacity.astype(int),
-                     max_positions_per_citizen)
+                     max_positions_per_citizen, employer, employer_cap)
 
 
 # ---- greedy baseline ------------------------------------------------------------------------------------
@@ -127,20 +150,26 @@ def _prepare(items: Sequence[Item], max_positions_per_citizen: int) -> _Prepared
 def _greedy_plans(prep: _Prepared) -> list[Plan]:
     spare = prep.capacity.copy()
     joined = np.zeros(len(spare), dtype=int)
+    employer_room = prep.employer_cap.copy()
     plans: list[Plan] = []
     for k, (position, pairs) in enumerate(prep.items):
-        plans.append(_greedy_position(prep, k, position, pairs, spare, joined))
+        g = prep.employer[k]
+        limit = position.people_limit if g < 0 else min(position.people_limit, int(employer_room[g]))
+        plans.append(_greedy_position(prep, k, position, pairs, spare, joined, limit))
+        if g >= 0:
+            employer_room[g] -= len(plans[-1])
     return plans
 
 
 def _greedy_position(prep: _Prepared, k: int, position: Position, pairs: PairScores, spare: np.ndarray,
-                     joined: np.ndarray) -> Plan:
-    """Best-ranked available candidate first; each takes their best tasks; stop at the people limit."""
+                     joined: np.ndarray, people_limit: int) -> Plan:
+    """Best-ranked available candidate first; each takes their best tasks; stop at the people limit (the
+    position's, or what its employer has left this run)."""
     left = [task.hours_per_week for task in position.tasks]
     held = [False] * len(left)
     plan: Plan = {}
     for row in canonical_order(pairs, np.flatnonzero(prep.eligible[k]), pairs.candidate_score).tolist():
-        if len(plan) == position.people_limit or sum(left) == 0:
+        if len(plan) >= people_limit or sum(left) == 0:
             break
         g = prep.citizen[k][row]
         if spare[g] < position.min_hours_per_person or joined[g] >= prep.max_positions:
@@ -184,19 +213,43 @@ def _usage(prep: _Prepared, plans: list[Plan]) -> tuple[np.ndarray, np.ndarray]:
     return spare, joined
 
 
+def _employer_room(prep: _Prepared, plans: list[Plan]) -> np.ndarray:
+    """New people each employer group may still get after `plans`."""
+    room = prep.employer_cap.copy()
+    for k, plan in enumerate(plans):
+        if prep.employer[k] >= 0:
+            room[prep.employer[k]] -= len(plan)
+    return room
+
+
 def _solution(prep: _Prepared, plans: list[Plan]) -> BatchSolution:
     spare, joined = _usage(prep, plans)
+    employer_room = _employer_room(prep, plans)
     proposals: dict[str, Proposal] = {}
     total = 0
     for k, (position, pairs) in enumerate(prep.items):
         rows = prep.citizen[k]
         blocked = joined[rows] >= prep.max_positions
         blocked[list(plans[k])] = False
+        allowed, note = position.people_limit, None
+        g = prep.employer[k]
+        if g >= 0 and len(plans[k]) + employer_room[g] < allowed:
+            allowed, note = len(plans[k]) + int(employer_room[g]), _employer_note(position)
         proposal = build_proposal(position, pairs, prep.units[k], plans[k], spare=spare[rows], blocked=blocked,
-                                  people_allowed=position.people_limit)
+                                  people_allowed=allowed, limit_detail=note)
         proposals[position.id] = proposal
         total += _plan_units(prep, k, plans[k])
     return BatchSolution(proposals=proposals, objective=to_objective(total), coverage=_coverage(proposals))
+
+
+def _employer_note(position: Position) -> str:
+    """Why a position got fewer people than it may have: its employer's limit across positions this run."""
+    employer = position.employer
+    if not employer.has_fleksjob_experience and not employer.allow_several_new:
+        return (f"{employer.name} har ikke erfaring med fleksjob og får højst én ny fleksjobber pr. genmatchning "
+                "(start med én); en konsulent kan tillade flere på virksomheden.")
+    return (f"{employer.name} må højst have {employer.max_fleksjobbere} nye fleksjobbere på tværs af "
+            "virksomhedens stillinger (ud over dem, der allerede er i job eller forløb der), og de er i brug.")
 
 
 def _coverage(proposals: dict[str, Proposal]) -> Coverage:
@@ -210,12 +263,14 @@ def _coverage(proposals: dict[str, Proposal]) -> Coverage:
 
 def _components(prep: _Prepared, rows_by_item: list[np.ndarray],
                 among: list[int] | None = None) -> list[list[int]]:
-    """Groups of items (all, or those `among`) that share citizens through `rows_by_item`, in order of their
-    first item."""
-    m, n = len(prep.items), len(prep.capacity)
-    left = np.concatenate([np.full(len(rows), k) for k, rows in enumerate(rows_by_item)] + [np.empty(0, int)])
-    right = np.concatenate([prep.citizen[k][rows] for k, rows in enumerate(rows_by_item)] + [np.empty(0, int)])
-    graph = coo_matrix((np.ones(len(left)), (left, m + right)), shape=(m + n, m + n))
+    """Groups of items (all, or those `among`) that share citizens through `rows_by_item` or a limited
+    employer, in order of their first item."""
+    m, n, n_groups = len(prep.items), len(prep.capacity), len(prep.employer_cap)
+    limited = np.flatnonzero(prep.employer >= 0)
+    left = np.concatenate([np.full(len(rows), k) for k, rows in enumerate(rows_by_item)] + [limited])
+    right = np.concatenate([prep.citizen[k][rows] for k, rows in enumerate(rows_by_item)]
+                           + [n + prep.employer[limited]])   # items of one limited employer stay together
+    graph = coo_matrix((np.ones(len(left)), (left, m + right)), shape=(m + n + n_groups, m + n + n_groups))
     _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
     for k in (range(m) if among is None else among):
@@ -232,10 +287,11 @@ class _Room:
 
     hours: np.ndarray
     joins: np.ndarray
+    employers: np.ndarray   # per employer group: new people it may still get
 
 
 def _full_room(prep: _Prepared) -> _Room:
-    return _Room(prep.capacity, np.full(len(prep.capacity), prep.max_positions))
+    return _Room(prep.capacity, np.full(len(prep.capacity), prep.max_positions), prep.employer_cap)
 
 
 def _deterministic_limit(n_items: int) -> float:
@@ -251,6 +307,7 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
     vars_by_item = {}
     hours_by_citizen: dict[int, list] = {}
     used_by_citizen: dict[int, list] = {}
+    used_by_employer: dict[int, list] = {}
     objective = []
     for k in members:
         position, pairs = prep.items[k]
@@ -265,11 +322,16 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
             hours_by_citizen.setdefault(int(prep.citizen[k][rows[i]]), []).append(var)
         for i, var in pv.used.items():
             used_by_citizen.setdefault(int(prep.citizen[k][rows[i]]), []).append(var)
+        if prep.employer[k] >= 0:
+            used_by_employer.setdefault(int(prep.employer[k]), []).extend(pv.used.values())
         _add_hint(model, pv, rows, hint[k], staffed)
     for g, terms in hours_by_citizen.items():
         model.add(sum(terms) <= int(room.hours[g]))
         if len(used_by_citizen[g]) > room.joins[g]:
             model.add(sum(used_by_citizen[g]) <= int(room.joins[g]))
+    for g, terms in used_by_employer.items():
+        if len(terms) > room.employers[g]:
+            model.add(sum(terms) <= int(room.employers[g]))
     model.maximize(sum(objective))
     solver = make_solver(_deterministic_limit(len(members)))
     solver.parameters.relative_gap_limit = COMPONENT_RELATIVE_GAP
@@ -315,8 +377,9 @@ def _solve_decomposed(prep: _Prepared, members: list[int], solver_rows: list[np.
     plans = {k: lp.integral[k] for k in members
              if k in lp.integral and np.isin(list(lp.integral[k]), solver_rows[k]).all()}
     rest = [k for k in members if k not in plans]
-    spare, joined = _usage(prep, [plans.get(k, {}) for k in range(len(prep.items))])
-    room = _Room(spare, prep.max_positions - joined)
+    fixed = [plans.get(k, {}) for k in range(len(prep.items))]
+    spare, joined = _usage(prep, fixed)
+    room = _Room(spare, prep.max_positions - joined, _employer_room(prep, fixed))
     rows_by_item = [np.empty(0, int)] * len(prep.items)
     for k in rest:
         position, _ = prep.items[k]
@@ -520,6 +583,7 @@ class _Edges:
     used_capacity: np.ndarray  # per used: the item's capacity_hours for that row
     used_min: np.ndarray       # per used: the position's min_hours_per_person
     used_slot: np.ndarray      # per used: its item's position in `members`
+    used_employer: np.ndarray  # per used: its item's employer group (-1: not limited)
     edge_used: np.ndarray      # per edge: its used index
     edge_slot: np.ndarray      # per edge: its task slot
     edge_task: np.ndarray      # per edge: task index within its item
@@ -558,6 +622,7 @@ def _component_edges(prep: _Prepared, members: list[int], rows_by_item: list[np.
         parts["used_capacity"].append(capacity)
         parts["used_min"].append(np.full(len(rows), minh))
         parts["used_slot"].append(np.full(len(rows), j))
+        parts["used_employer"].append(np.full(len(rows), prep.employer[k]))
         parts["edge_used"].append(n_used + local)
         parts["edge_slot"].append(n_slots + task)
         parts["edge_task"].append(task)
@@ -600,6 +665,8 @@ def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndar
     crowded_of = np.full(len(citizens), -1)
     crowded_of[crowded] = np.arange(len(crowded))
     in_crowd = np.flatnonzero(crowded_of[citizen_of_used] >= 0)
+    limited = np.flatnonzero(edges.used_employer >= 0)
+    groups, group_of = np.unique(edges.used_employer[limited], return_inverse=True)
     inf = np.inf
     blocks = [   # (row in block, column, coefficient), lower, upper — one block per family of constraints
         # Σ_t h − capacity·used ≤ 0   and   Σ_t h − min_hours·used ≥ 0, per used
@@ -623,6 +690,8 @@ def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndar
          prep.capacity[citizens]),
         ((crowded_of[citizen_of_used[in_crowd]], n_e + in_crowd, np.ones(len(in_crowd))),
          np.full(len(crowded), -inf), np.full(len(crowded), prep.max_positions)),
+        # each limited employer: Σ used over its positions ≤ the new people it may get this run
+        ((group_of, n_e + limited, np.ones(len(limited))), np.full(len(groups), -inf), prep.employer_cap[groups]),
     ]
     rows, cols, values, lows, ups, offset = [], [], [], [], [], 0
     for (r, c, v), low, up in blocks:

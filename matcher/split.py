@@ -287,9 +287,10 @@ def complete_plan(position: Position, pairs: PairScores, units: np.ndarray, plan
 
 
 def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, *, spare: np.ndarray,
-                   blocked: np.ndarray, people_allowed: int) -> Proposal:
+                   blocked: np.ndarray, people_allowed: int, limit_detail: str | None = None) -> Proposal:
     """A Proposal from a plan. `spare` is each candidate's capacity left after this and any other assignment;
-    `blocked` marks candidates who may not join this position (batch: already at their position limit)."""
+    `blocked` marks candidates who may not join this position (batch: already at their position limit);
+    `limit_detail` says why `people_allowed` is below the position's limit when the batch says so."""
     people = [
         ProposalPerson(candidate_id=pairs.candidate_ids[i],
                        assignments=[Assignment(task_id=position.tasks[t].id, hours_per_week=h)
@@ -302,14 +303,15 @@ def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, pla
                             len(people))
     return Proposal(kind="split" if len(people) >= 2 else "single", people=people, hours_covered=covered,
                     hours_requested=position.hours_requested, objective=to_objective(value),
-                    uncovered=explain_uncovered(position, pairs, units, plan, spare, blocked, people_allowed))
+                    uncovered=explain_uncovered(position, pairs, units, plan, spare, blocked, people_allowed,
+                                                limit_detail))
 
 
 # ---- why hours remain ---------------------------------------------------------------------------------------
 
 
 def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, spare: np.ndarray,
-                      blocked: np.ndarray, people_allowed: int) -> list[UncoveredTask]:
+                      blocked: np.ndarray, people_allowed: int, limit_detail: str | None = None) -> list[UncoveredTask]:
     """One UncoveredTask per task with missing hours, with the first reason that holds:
     no_feasible_candidate (nobody considered can do it), capacity_used (a non-splittable task's holder is full,
     or every suitable person is fully used), people_limit (suitable people are free but the proposal may not
@@ -338,7 +340,7 @@ def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, 
             reason, detail = UncoveredReason.capacity_used, (
                 "Alle borgere der kan varetage opgaven, er allerede brugt fuldt ud (i dette forslag eller i andre stillinger).")
         elif len(in_plan) >= people_allowed:
-            reason, detail = UncoveredReason.people_limit, _people_limit_detail(position, people_allowed)
+            reason, detail = UncoveredReason.people_limit, limit_detail or _people_limit_detail(position, people_allowed)
         else:
             reason, detail = UncoveredReason.min_hours, _min_hours_detail(position, units, outsiders, spare, missing_by_task, missing)
         out.append(UncoveredTask(task_id=task.id, hours_missing=missing, reason=reason, detail=detail))
