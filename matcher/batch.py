@@ -8,12 +8,17 @@ edges, one connected component (citizens shared between positions) at a time. A 
 EXACT_COMPONENT_ITEMS positions (a big city's whole jobcentre) is decomposed around its LP optimum: the
 positions the LP already assigns integrally keep that assignment, CP-SAT solves the fractional rest.
 
-The same run computes two yardsticks:
+The same run computes three yardsticks:
 - `greedy_assign`: what a consultant does by hand: positions in order, best-ranked available candidate first,
   on every feasible edge.
-- `lp_bound`: the LP relaxation (GLOP) of the batch model. batch_assign reports it over the pre-selected edges
-  (each position's top_k candidates, each task's best few, greedy's picks): the model it actually solves, so
-  objective / lp_bound measures the solver. `lp_bound(items)` without top_k gives the bound over every edge.
+- `reduced_lp`: the LP relaxation (GLOP) of the model batch_assign actually solves (each position's top_k
+  candidates, each task's best few, greedy's picks): objective / reduced_lp measures the solver on that model,
+  but says nothing about the candidates the pre-selection left out.
+- `upper_bound`: a bound on every assignment over ALL eligible pairs, per component of the full problem: the
+  proven optimum of a small component (solved on all its eligible rows, no pre-selection), the LP over all
+  eligible rows of a medium one, and for a big city's component a Lagrangian bound (the coupling constraints
+  priced with the reduced LP's duals; `_lagrangian_bound`). `upper_bound_kind` says "lagrangian" when any
+  component needed that. `lp_bound(items)` without top_k is the full LP on its own.
 The CP-SAT answer is never below greedy: greedy's choices are in the model and hinted, and a component where
 the solver stopped at its deterministic limit below greedy keeps greedy's answer. The LP is built from sparse
 numpy arrays in one call (model_builder's fill_model_from_sparse_data), never coefficient by coefficient.
@@ -41,6 +46,10 @@ from models.schemas import Position, Proposal
 COMPONENT_DETERMINISTIC_LIMIT = 20.0   # per component, deterministic seconds: a safety net, not a clock
 DETERMINISTIC_SECONDS_PER_ITEM = 0.2   # ... scaled down for small components (_deterministic_limit)
 EXACT_COMPONENT_ITEMS = 200            # bigger CP-SAT components are decomposed around the LP (_solve_decomposed)
+EXACT_COMPONENT_ROWS = 400             # a problem component with at most this many eligible rows (candidate ×
+                                       # position) is solved on all of them: no pre-selection, optimum proven
+FULL_LP_ROWS = 20_000                  # ... up to this many its bound is the LP over all eligible rows; above, the
+                                       # Lagrangian bound (_lagrangian_bound), which costs a fraction
 LINEARIZATION_LEVEL = 2                # CP-SAT keeps the full LP relaxation: this model's strength is its LP
 LP_SUPPORT_EPS = 1e-6
 LP_INTEGRAL_EPS = 1e-6                 # an LP value this close to an integer counts as that integer
@@ -75,11 +84,16 @@ class BatchResult:
     greedy_proposals: dict[str, Proposal]   # position_id -> the greedy baseline's assignment
     greedy_objective: float
     greedy_coverage: Coverage
-    lp_bound: float                         # LP relaxation: an upper bound on any assignment's objective
+    reduced_lp: float                       # LP relaxation of the model solved (pre-selected edges): not a bound
+                                            # on the full problem, only on what the reduced model can reach
+    upper_bound: float                      # an upper bound on every feasible assignment (all eligible pairs)
+    upper_bound_kind: str                   # "full": exact optima and full LPs; "lagrangian": some component's
+                                            # bound is the Lagrangian one (upper_bound docstring)
     seconds: float
     components: int                         # independent sub-problems solved
-    components_optimal: int                 # of which CP-SAT proved optimality
+    components_optimal: int                 # of which CP-SAT proved optimality (on the model it was given)
     components_decomposed: int = 0          # of which too big for one model: LP-integral part kept, rest CP-SAT
+    components_exact: int = 0               # problem components solved on all eligible rows, proven optimal
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, in order
 
     @property
@@ -399,15 +413,19 @@ def _solve_decomposed(prep: _Prepared, members: list[int], solver_rows: list[np.
 
 def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k: int = DEFAULT_TOP_K,
                  progress: Progress | None = None) -> BatchResult:
-    """Assign the pool across all positions maximising the total objective; greedy and LP bound alongside.
+    """Assign the pool across all positions maximising the total objective; greedy and bounds alongside.
 
     1. greedy baseline on every feasible edge;
-    2. pre-selection per position: its top_k candidates by score, each task's best few, and greedy's picks;
-    3. per connected component of those edges, GLOP solves the LP relaxation: the bound;
+    2. the problem's components over ALL eligible rows; a small one (≤ EXACT_COMPONENT_ROWS rows) keeps every
+       row, a bigger one is pre-selected: per position its top_k candidates by score, each task's best few,
+       and greedy's picks;
+    3. per connected component of those edges, GLOP solves the LP relaxation (`reduced_lp`, and the duals);
     4. CP-SAT solves the integer model on the sparse edges that matter, the candidates the LP uses plus
-       greedy's picks, one connected component of those edges at a time (hinted with greedy's answer); a
-       component of more than EXACT_COMPONENT_ITEMS positions keeps the LP's integral assignments and CP-SAT
-       solves the fractional rest (_solve_decomposed). A component below greedy keeps greedy's answer.
+       greedy's picks (every eligible row in a small component), one connected component of those edges at a
+       time (hinted with greedy's answer); a component of more than EXACT_COMPONENT_ITEMS positions keeps the
+       LP's integral assignments and CP-SAT solves the fractional rest (_solve_decomposed). A component below
+       greedy keeps greedy's answer;
+    5. the upper bound of the full problem, per problem component (_upper_bound).
     `progress(done, total)` counts positions twice (LP, then CP-SAT) as their components finish.
     `timings` on the result holds each phase's seconds."""
     clock = _Clock()
@@ -415,20 +433,29 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
     clock.lap("prepare")
     greedy = _greedy_plans(prep)
     clock.lap("greedy")
-    selected = [select_rows(position, pairs, top_k, extra_rows=list(greedy[k]))
+    all_rows = [np.flatnonzero(e) for e in prep.eligible]
+    problem = _components(prep, all_rows)
+    exact = np.zeros(len(prep.items), dtype=bool)
+    for members in problem:
+        if len(members) <= EXACT_COMPONENT_ITEMS and _rows_in(all_rows, members) <= EXACT_COMPONENT_ROWS:
+            exact[members] = True
+    selected = [all_rows[k] if exact[k] else select_rows(position, pairs, top_k, extra_rows=list(greedy[k]))
                 for k, (position, pairs) in enumerate(prep.items)]
     clock.lap("select")
     report = _Counter(progress, 2 * len(prep.items))
-    bound, lp = 0.0, _LpSolution(0.0, {}, {})
+    lp = _LpSolution(0.0, {}, {})
     for members in _components(prep, selected):
         found = _lp_component(prep, members, selected)
-        bound += found.value
+        lp.value += found.value
         lp.weight.update(found.weight)
         lp.integral.update(found.integral)
+        lp.duals.update(found.duals)
         report.add(len(members))
     clock.lap("lp")
-    solver_rows = [_solver_rows(prep, k, lp.weight[k], greedy[k], top_k) for k in range(len(prep.items))]
+    solver_rows = [all_rows[k] if exact[k] else _solver_rows(prep, k, lp.weight[k], greedy[k], top_k)
+                   for k in range(len(prep.items))]
     plans: list[Plan] = [{} for _ in prep.items]
+    proven_item = np.zeros(len(prep.items), dtype=bool)
     components = _components(prep, solver_rows)
     proven = decomposed = 0
     for members in components:
@@ -442,16 +469,50 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
         for k in members:
             plans[k] = found[k]
         proven += optimal
+        proven_item[members] = optimal
         report.add(len(members))
     clock.lap("cpsat")
     plans = _complete(prep, plans)
     solved, baseline = _solution(prep, plans), _solution(prep, greedy)
     clock.lap("finish")
+    bound = _upper_bound(prep, problem, all_rows, exact & proven_item, plans, lp.duals)
+    clock.lap("bound")
     return BatchResult(proposals=solved.proposals, objective=solved.objective, coverage=solved.coverage,
                        greedy_proposals=baseline.proposals, greedy_objective=baseline.objective,
-                       greedy_coverage=baseline.coverage, lp_bound=round(bound / SCORE_SCALE, 3),
-                       seconds=round(clock.total(), 3), components=len(components),
-                       components_optimal=proven, components_decomposed=decomposed, timings=clock.laps)
+                       greedy_coverage=baseline.coverage, reduced_lp=round(lp.value / SCORE_SCALE, 3),
+                       upper_bound=round(bound.units / SCORE_SCALE, 3),
+                       upper_bound_kind=bound.kind, seconds=round(clock.total(), 3), components=len(components),
+                       components_optimal=proven, components_decomposed=decomposed,
+                       components_exact=bound.exact, timings=clock.laps)
+
+
+def _rows_in(rows_by_item: list[np.ndarray], members: list[int]) -> int:
+    return sum(len(rows_by_item[k]) for k in members)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    units: float
+    kind: str     # "full" or "lagrangian"
+    exact: int    # problem components whose bound is their proven optimum
+
+
+def _upper_bound(prep: _Prepared, problem: list[list[int]], all_rows: list[np.ndarray], proven: np.ndarray,
+                 plans: list[Plan], duals: _Duals) -> _Bound:
+    """An upper bound on every assignment over all eligible rows, summed over the problem's components
+    (nothing couples two of them): a component solved on all its rows and proven optimal contributes its
+    optimum; one of at most FULL_LP_ROWS rows its full LP; a bigger one its Lagrangian bound."""
+    units, kind, exact = 0.0, "full", 0
+    for members in problem:
+        if proven[members].all():
+            units += sum(_plan_units(prep, k, plans[k]) for k in members)
+            exact += 1
+        elif _rows_in(all_rows, members) <= FULL_LP_ROWS:
+            units += _lp_component(prep, members, all_rows).value
+        else:
+            units += _lagrangian_bound(prep, members, all_rows, duals)
+            kind = "lagrangian"
+    return _Bound(units, kind, exact)
 
 
 class _Clock:
@@ -507,7 +568,8 @@ def _complete(prep: _Prepared, plans: list[Plan]) -> list[Plan]:
 def lp_bound(items: Sequence[Item], *, max_positions_per_citizen: int = 1,
              top_k: int | None = None) -> float:
     """Upper bound on the batch objective: the LP relaxation (GLOP) over every feasible edge, or with top_k
-    over the pre-selected edges (the bound batch_assign reports: the model it actually solves)."""
+    over the plainly pre-selected edges (each position's top_k, each task's best few, greedy's picks): the
+    reduced model's LP, which bounds only what that model can reach."""
     prep = _prepare(items, max_positions_per_citizen)
     if top_k is None:
         all_rows = [np.flatnonzero(e) for e in prep.eligible]
@@ -520,10 +582,26 @@ def lp_bound(items: Sequence[Item], *, max_positions_per_citizen: int = 1,
 
 
 @dataclass
+class _Duals:
+    """LP duals of the coupling constraints, by global citizen index and employer group (0 where absent):
+    the prices of an hour, of a join and of an employer's new person (Lagrangian multipliers)."""
+
+    hours: dict[int, float] = field(default_factory=dict)
+    joins: dict[int, float] = field(default_factory=dict)
+    employers: dict[int, float] = field(default_factory=dict)
+
+    def update(self, other: _Duals) -> None:
+        self.hours.update(other.hours)
+        self.joins.update(other.joins)
+        self.employers.update(other.employers)
+
+
+@dataclass
 class _LpSolution:
     value: float                          # LP optimum in objective units
     weight: dict[int, dict[int, float]]   # item -> candidate row -> the LP's `used` weight
     integral: dict[int, Plan]             # items whose LP assignment is already a valid integer plan
+    duals: _Duals = field(default_factory=_Duals)
 
 
 def _lp_component(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray]) -> _LpSolution:
@@ -532,9 +610,20 @@ def _lp_component(prep: _Prepared, members: list[int], rows_by_item: list[np.nda
     edges = _component_edges(prep, members, rows_by_item)
     if edges.n_used == 0:
         return _LpSolution(0.0, {k: {} for k in members}, {k: {} for k in members})
-    model = model_builder_helper.ModelBuilderHelper()
     lower, upper, objective = _lp_variables(prep, edges)
-    ct_lower, ct_upper, matrix = _lp_constraints(prep, edges)
+    ct_lower, ct_upper, matrix, blocks = _lp_constraints(prep, edges)
+    solver = _glop(lower, upper, objective, ct_lower, ct_upper, matrix)
+    values = solver.variable_values()
+    hours, used = values[:edges.n_edges], values[edges.n_edges:edges.n_edges + edges.n_used]
+    weight: dict[int, dict[int, float]] = {k: {} for k in members}
+    for k, row, value in zip(edges.used_item.tolist(), edges.used_row.tolist(), used.tolist()):
+        weight[k][row] = value
+    return _LpSolution(solver.objective_value(), weight, _integral_plans(edges, members, hours, used),
+                       _coupling_duals(np.maximum(np.asarray(solver.dual_values()), 0.0), blocks))
+
+
+def _glop(lower, upper, objective, ct_lower, ct_upper, matrix) -> model_builder_helper.ModelSolverHelper:
+    model = model_builder_helper.ModelBuilderHelper()
     model.fill_model_from_sparse_data(lower, upper, objective, ct_lower, ct_upper, matrix)
     model.set_maximize(True)
     solver = model_builder_helper.ModelSolverHelper("glop")
@@ -542,12 +631,71 @@ def _lp_component(prep: _Prepared, members: list[int], rows_by_item: list[np.nda
     solver.solve(model)
     if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         raise RuntimeError("GLOP fandt ingen optimal LP-løsning")
-    values = solver.variable_values()
-    hours, used = values[:edges.n_edges], values[edges.n_edges:edges.n_edges + edges.n_used]
-    weight: dict[int, dict[int, float]] = {k: {} for k in members}
-    for k, row, value in zip(edges.used_item.tolist(), edges.used_row.tolist(), used.tolist()):
-        weight[k][row] = value
-    return _LpSolution(solver.objective_value(), weight, _integral_plans(edges, members, hours, used))
+    return solver
+
+
+def _coupling_duals(duals: np.ndarray, blocks: dict[str, tuple[int, np.ndarray]]) -> _Duals:
+    """The duals of the three coupling families, keyed by what each constraint row is about."""
+    found = _Duals()
+    for name, target in (("hours", found.hours), ("joins", found.joins), ("employers", found.employers)):
+        start, keys = blocks[name]
+        target.update(zip(keys.tolist(), duals[start:start + len(keys)].tolist()))
+    return found
+
+
+def _lagrangian_bound(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray], duals: _Duals) -> float:
+    """An upper bound on the component over `rows_by_item` (all eligible rows) without solving its full LP.
+
+    Relax the coupling constraints (each citizen's hours and joins, each employer's new people) with
+    multipliers λ, μ, ν ≥ 0 — the reduced LP's duals, optimal for the rows it saw — and drop each person's
+    minimum hours (a relaxation too). What is left separates by position:
+        L = Σ_c λ_c·capacity_c + Σ_c μ_c·max_positions + Σ_e ν_e·cap_e + Σ_k LP_k(units − λ per hour,
+            person cost + μ + ν per person)
+    and L ≥ the full LP ≥ every assignment for ANY multipliers ≥ 0 (weak duality). With the price of an hour
+    on the edge, an edge worth ≤ 0 is never used and a row that cannot earn its person cost back (cost +
+    capacity × its best edge ≤ the first-person bonus) never helps: both are dropped before GLOP runs, which
+    makes the separable LP a fraction of the full one."""
+    edges = _component_edges(prep, members, rows_by_item)
+    if edges.n_used == 0:
+        return 0.0
+    lam = _lookup(duals.hours, edges.used_citizen)
+    mu = _lookup(duals.joins, edges.used_citizen)
+    nu = np.where(edges.used_employer >= 0, _lookup(duals.employers, edges.used_employer), 0.0)
+    citizens = np.unique(edges.used_citizen)
+    groups = np.unique(edges.used_employer[edges.used_employer >= 0])
+    constant = (float(_lookup(duals.hours, citizens) @ prep.capacity[citizens])
+                + float(_lookup(duals.joins, citizens).sum()) * prep.max_positions
+                + float(_lookup(duals.employers, groups) @ prep.employer_cap[groups]))
+    edge_value = edges.edge_units - lam[edges.edge_used]
+    person_value = -EXTRA_PERSON_UNITS - mu - nu
+    best = np.zeros(edges.n_used)
+    np.maximum.at(best, edges.edge_used, np.maximum(edge_value, 0.0))
+    keep_used = person_value + EXTRA_PERSON_UNITS + best * edges.used_capacity > 0
+    keep_edge = (edge_value > 0) & keep_used[edges.edge_used]
+    if not keep_edge.any():
+        return constant
+    sub = _edges_subset(edges, keep_used, keep_edge)
+    lower, upper, _ = _lp_variables(prep, sub)
+    objective = np.concatenate([edge_value[keep_edge], person_value[keep_used],
+                                np.full(len(sub.people_limit), EXTRA_PERSON_UNITS)])
+    ct_lower, ct_upper, matrix, _ = _lp_constraints(prep, sub, coupled=False)
+    return constant + _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
+
+
+def _lookup(values: dict[int, float], keys: np.ndarray) -> np.ndarray:
+    return np.array([values.get(int(key), 0.0) for key in keys.tolist()], dtype=float)
+
+
+def _edges_subset(edges: _Edges, keep_used: np.ndarray, keep_edge: np.ndarray) -> _Edges:
+    """The component model with only the kept rows and edges (every kept edge's row is kept)."""
+    renumber = np.cumsum(keep_used) - 1
+    per_used = {name: getattr(edges, name)[keep_used] for name in _Edges.__dataclass_fields__
+                if name.startswith("used_")}
+    per_edge = {name: getattr(edges, name)[keep_edge] for name in _Edges.__dataclass_fields__
+                if name.startswith("edge_")}
+    per_edge["edge_used"] = renumber[edges.edge_used[keep_edge]]
+    return _Edges(**per_used, **per_edge, slot_hours=edges.slot_hours, slot_whole=edges.slot_whole,
+                  slot_item=edges.slot_item, people_limit=edges.people_limit)
 
 
 def _integral_plans(edges: _Edges, members: list[int], hours: np.ndarray, used: np.ndarray) -> dict[int, Plan]:
@@ -651,10 +799,14 @@ def _lp_variables(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndarra
     return lower, upper, objective
 
 
-def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndarray, csr_matrix]:
+def _lp_constraints(prep: _Prepared, edges: _Edges, coupled: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray, csr_matrix, dict[str, tuple[int, np.ndarray]]]:
     """Every constraint of the batch model (matcher.split.add_position per item, plus each citizen's hours and
-    joins), as one sparse matrix. A non-splittable task's holder booleans are projected out: some holds with
-    h ≤ ub·holds and Σ holds ≤ 1 exist exactly when Σ h/ub ≤ 1, so the bound is the same with fewer columns."""
+    joins and each limited employer's new people), as one sparse matrix, and where the coupling families
+    start (first row, and the citizen or employer group of each row). A non-splittable task's holder
+    booleans are projected out: some holds with h ≤ ub·holds and Σ holds ≤ 1 exist exactly when
+    Σ h/ub ≤ 1, so the bound is the same with fewer columns. `coupled=False` (the Lagrangian's separable
+    LP) leaves out the coupling families and the minimum hours per person."""
     n_e, n_u, n_k = edges.n_edges, edges.n_used, len(edges.people_limit)
     e, u, k = np.arange(n_e), n_e + np.arange(n_u), n_e + n_u + np.arange(n_k)
     citizens, citizen_of_used = np.unique(edges.used_citizen, return_inverse=True)
@@ -668,33 +820,40 @@ def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndar
     limited = np.flatnonzero(edges.used_employer >= 0)
     groups, group_of = np.unique(edges.used_employer[limited], return_inverse=True)
     inf = np.inf
-    blocks = [   # (row in block, column, coefficient), lower, upper — one block per family of constraints
+    blocks = [   # name, (row in block, column, coefficient), lower, upper — one block per family
         # Σ_t h − capacity·used ≤ 0   and   Σ_t h − min_hours·used ≥ 0, per used
-        ((np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_capacity]),
+        ("capacity", (np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_capacity]),
          np.full(n_u, -inf), np.zeros(n_u)),
-        ((np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_min]),
+        ("min_hours", (np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_min]),
          np.zeros(n_u), np.full(n_u, inf)),
         # h − ub·used ≤ 0, per edge
-        ((np.r_[np.arange(n_e), np.arange(n_e)], np.r_[e, n_e + edges.edge_used], np.r_[np.ones(n_e), -edges.edge_ub]),
+        ("edge", (np.r_[np.arange(n_e), np.arange(n_e)], np.r_[e, n_e + edges.edge_used], np.r_[np.ones(n_e), -edges.edge_ub]),
          np.full(n_e, -inf), np.zeros(n_e)),
         # Σ_c h ≤ hours_per_week, per task; Σ_c h/ub ≤ 1 for a non-splittable task
-        ((edges.edge_slot, e, np.ones(n_e)), np.full(len(edges.slot_hours), -inf), edges.slot_hours),
-        ((whole_slot, whole, 1.0 / edges.edge_ub[whole]), np.full(whole_slot.max(initial=-1) + 1, -inf),
+        ("task", (edges.edge_slot, e, np.ones(n_e)), np.full(len(edges.slot_hours), -inf), edges.slot_hours),
+        ("whole", (whole_slot, whole, 1.0 / edges.edge_ub[whole]), np.full(whole_slot.max(initial=-1) + 1, -inf),
          np.ones(whole_slot.max(initial=-1) + 1)),
         # Σ used ≤ people_limit   and   staffed − Σ used ≤ 0, per item
-        ((edges.used_slot, u, np.ones(n_u)), np.full(n_k, -inf), edges.people_limit),
-        ((np.r_[np.arange(n_k), edges.used_slot], np.r_[k, u], np.r_[np.ones(n_k), -np.ones(n_u)]),
+        ("people", (edges.used_slot, u, np.ones(n_u)), np.full(n_k, -inf), edges.people_limit),
+        ("staffed", (np.r_[np.arange(n_k), edges.used_slot], np.r_[k, u], np.r_[np.ones(n_k), -np.ones(n_u)]),
          np.full(n_k, -inf), np.zeros(n_k)),
         # each citizen: Σ h ≤ capacity; Σ used ≤ max_positions where they could join more
-        ((citizen_of_used[edges.edge_used], e, np.ones(n_e)), np.full(len(citizens), -inf),
+        ("hours", (citizen_of_used[edges.edge_used], e, np.ones(n_e)), np.full(len(citizens), -inf),
          prep.capacity[citizens]),
-        ((crowded_of[citizen_of_used[in_crowd]], n_e + in_crowd, np.ones(len(in_crowd))),
+        ("joins", (crowded_of[citizen_of_used[in_crowd]], n_e + in_crowd, np.ones(len(in_crowd))),
          np.full(len(crowded), -inf), np.full(len(crowded), prep.max_positions)),
         # each limited employer: Σ used over its positions ≤ the new people it may get this run
-        ((group_of, n_e + limited, np.ones(len(limited))), np.full(len(groups), -inf), prep.employer_cap[groups]),
+        ("employers", (group_of, n_e + limited, np.ones(len(limited))), np.full(len(groups), -inf),
+         prep.employer_cap[groups]),
     ]
+    keys = {"hours": citizens, "joins": citizens[crowded], "employers": groups}
+    starts: dict[str, tuple[int, np.ndarray]] = {}
     rows, cols, values, lows, ups, offset = [], [], [], [], [], 0
-    for (r, c, v), low, up in blocks:
+    for name, (r, c, v), low, up in blocks:
+        if not coupled and name in ("min_hours", "hours", "joins", "employers"):
+            continue
+        if name in keys:
+            starts[name] = (offset, keys[name])
         rows.append(np.asarray(r) + offset)
         cols.append(c)
         values.append(np.asarray(v, dtype=float))
@@ -703,4 +862,4 @@ def _lp_constraints(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndar
         offset += len(low)
     matrix = coo_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
                         shape=(offset, n_e + n_u + n_k)).tocsr()
-    return np.concatenate(lows), np.concatenate(ups), matrix
+    return np.concatenate(lows), np.concatenate(ups), matrix, starts
