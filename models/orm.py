@@ -196,6 +196,8 @@ class Employer(Base):
     sector: Mapped[str] = mapped_column(String(10), default="private")
     has_fleksjob_experience: Mapped[bool] = mapped_column(default=False)
     max_fleksjobbere: Mapped[int | None]
+    # A consultant's override of "start with one" (migration 0008): several new fleksjobbere in one run.
+    allow_several_new: Mapped[bool] = mapped_column(default=False)
     postcode: Mapped[str | None] = mapped_column(String(10))
     lat: Mapped[float | None]
     lon: Mapped[float | None]

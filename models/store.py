@@ -296,6 +296,7 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         "sector": employer.sector,
         "has_fleksjob_experience": employer.has_fleksjob_experience,
         "max_fleksjobbere": employer.max_fleksjobbere,
+        "allow_several_new": employer.allow_several_new,
     }
     if postcode is not None:
         values["postcode"] = postcode
@@ -402,6 +403,7 @@ def employer_to_schema(employer: orm.Employer) -> schemas.Employer:
     return schemas.Employer(
         id=employer.id, name=employer.name, size=employer.size, sector=employer.sector,
         has_fleksjob_experience=employer.has_fleksjob_experience, max_fleksjobbere=employer.max_fleksjobbere,
+        allow_several_new=employer.allow_several_new,
     )
 
 

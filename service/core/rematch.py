@@ -252,7 +252,7 @@ def summarise(plan: _Plan, seconds: float) -> RematchSummary:
         citizens_available=plan.candidates_available,
         citizens_proposed=_people_count(batch.proposals.values()),
         greedy_citizens_proposed=_people_count(batch.greedy_proposals.values()),
-        objective=batch.objective, greedy_objective=batch.greedy_objective, lp_bound=batch.lp_bound,
+        objective=batch.objective, greedy_objective=batch.greedy_objective, lp_bound=batch.upper_bound,
         seconds=seconds,
     )
 

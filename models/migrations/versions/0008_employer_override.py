@@ -1,0 +1,30 @@
+"""Employer override of "start with one" (issue 16): `employers.allow_several_new`.
+
+An employer without fleksjob experience gets at most one new fleksjobber per batch run (docs/matching.md,
+batch rules) unless a consultant ticks "Må få flere nye fleksjobbere på én gang"; existing employers keep the
+rule (false).
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0008'
+down_revision: str | None = '0005'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('employers') as batch:
+        batch.add_column(sa.Column('allow_several_new', sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('employers') as batch:
+        batch.drop_column('allow_several_new')
