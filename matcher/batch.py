@@ -16,9 +16,10 @@ The same run computes three yardsticks:
   but says nothing about the candidates the pre-selection left out.
 - `upper_bound`: a bound on every assignment over ALL eligible pairs, per component of the full problem: the
   proven optimum of a small component (solved on all its eligible rows, no pre-selection), the LP over all
-  eligible rows of a medium one, and for a big city's component a Lagrangian bound (the coupling constraints
-  priced with the reduced LP's duals; `_lagrangian_bound`). `upper_bound_kind` says "lagrangian" when any
-  component needed that. `lp_bound(items)` without top_k is the full LP on its own.
+  eligible rows otherwise: the pre-selected LP grows by pricing (the rows its duals say are worth adding) until
+  no eligible row prices in, and if a big city's LP has not got there within PRICING_ROUNDS, the Lagrangian
+  bound at its last duals (`_lagrangian_value`). `upper_bound_kind` says "lagrangian" when any component
+  needed that. `lp_bound(items)` without top_k is the full LP on its own.
 The CP-SAT answer is never below greedy: greedy's choices are in the model and hinted, and a component where
 the solver stopped at its deterministic limit below greedy keeps greedy's answer. The LP is built from sparse
 numpy arrays in one call (model_builder's fill_model_from_sparse_data), never coefficient by coefficient.
@@ -48,8 +49,10 @@ DETERMINISTIC_SECONDS_PER_ITEM = 0.2   # ... scaled down for small components (_
 EXACT_COMPONENT_ITEMS = 200            # bigger CP-SAT components are decomposed around the LP (_solve_decomposed)
 EXACT_COMPONENT_ROWS = 400             # a problem component with at most this many eligible rows (candidate ×
                                        # position) is solved on all of them: no pre-selection, optimum proven
-FULL_LP_ROWS = 20_000                  # ... up to this many its bound is the LP over all eligible rows; above, the
-                                       # Lagrangian bound (_lagrangian_bound), which costs a fraction
+PRICING_ROUNDS = 2                     # a bigger component's LP adds the rows its duals price in, this many times
+PRICING_ROWS_PER_POSITION = 10         # ... at most this many per position and round, best first
+PRICE_EPS = 1e-3                       # a row priced in by less (units: 1/SCORE_SCALE) is solver noise
+LAGRANGIAN_WORTH = 0.002               # try the Lagrangian bound when pricing leaves more than this share open
 LINEARIZATION_LEVEL = 2                # CP-SAT keeps the full LP relaxation: this model's strength is its LP
 LP_SUPPORT_EPS = 1e-6
 LP_INTEGRAL_EPS = 1e-6                 # an LP value this close to an integer counts as that integer
@@ -444,12 +447,15 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
     clock.lap("select")
     report = _Counter(progress, 2 * len(prep.items))
     lp = _LpSolution(0.0, {}, {})
-    for members in _components(prep, selected):
-        found = _lp_component(prep, members, selected)
+    bounds: dict[int, _Bound] = {}    # problem component (its first item) -> bound if it is not solved exactly
+    for members in problem:
+        if exact[members[0]]:
+            found = _lp_component(prep, members, selected)
+        else:
+            found, bounds[members[0]] = _priced_lp(prep, members, all_rows, selected)
         lp.value += found.value
         lp.weight.update(found.weight)
         lp.integral.update(found.integral)
-        lp.duals.update(found.duals)
         report.add(len(members))
     clock.lap("lp")
     solver_rows = [all_rows[k] if exact[k] else _solver_rows(prep, k, lp.weight[k], greedy[k], top_k)
@@ -475,7 +481,7 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
     plans = _complete(prep, plans)
     solved, baseline = _solution(prep, plans), _solution(prep, greedy)
     clock.lap("finish")
-    bound = _upper_bound(prep, problem, all_rows, exact & proven_item, plans, lp.duals)
+    bound = _upper_bound(prep, problem, selected, exact & proven_item, plans, bounds)
     clock.lap("bound")
     return BatchResult(proposals=solved.proposals, objective=solved.objective, coverage=solved.coverage,
                        greedy_proposals=baseline.proposals, greedy_objective=baseline.objective,
@@ -493,25 +499,25 @@ def _rows_in(rows_by_item: list[np.ndarray], members: list[int]) -> int:
 @dataclass(frozen=True)
 class _Bound:
     units: float
-    kind: str     # "full" or "lagrangian"
-    exact: int    # problem components whose bound is their proven optimum
+    kind: str       # "full" or "lagrangian"
+    exact: int = 0  # problem components whose bound is their proven optimum
 
 
-def _upper_bound(prep: _Prepared, problem: list[list[int]], all_rows: list[np.ndarray], proven: np.ndarray,
-                 plans: list[Plan], duals: _Duals) -> _Bound:
+def _upper_bound(prep: _Prepared, problem: list[list[int]], selected: list[np.ndarray], proven: np.ndarray,
+                 plans: list[Plan], priced: dict[int, _Bound]) -> _Bound:
     """An upper bound on every assignment over all eligible rows, summed over the problem's components
-    (nothing couples two of them): a component solved on all its rows and proven optimal contributes its
-    optimum; one of at most FULL_LP_ROWS rows its full LP; a bigger one its Lagrangian bound."""
+    (nothing couples two of them): a small component, solved on all its rows, contributes its proven optimum
+    or else its LP over all rows; a bigger one the bound its priced LP left (_priced_lp)."""
     units, kind, exact = 0.0, "full", 0
     for members in problem:
-        if proven[members].all():
+        if members[0] in priced:
+            units += priced[members[0]].units
+            kind = "lagrangian" if priced[members[0]].kind == "lagrangian" else kind
+        elif proven[members].all():
             units += sum(_plan_units(prep, k, plans[k]) for k in members)
             exact += 1
-        elif _rows_in(all_rows, members) <= FULL_LP_ROWS:
-            units += _lp_component(prep, members, all_rows).value
         else:
-            units += _lagrangian_bound(prep, members, all_rows, duals)
-            kind = "lagrangian"
+            units += _lp_component(prep, members, selected).value   # selected = all rows here
     return _Bound(units, kind, exact)
 
 
@@ -643,47 +649,122 @@ def _coupling_duals(duals: np.ndarray, blocks: dict[str, tuple[int, np.ndarray]]
     return found
 
 
-def _lagrangian_bound(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray], duals: _Duals) -> float:
-    """An upper bound on the component over `rows_by_item` (all eligible rows) without solving its full LP.
+def _priced_lp(prep: _Prepared, members: list[int], all_rows: list[np.ndarray],
+               selected: list[np.ndarray]) -> tuple[_LpSolution, _Bound]:
+    """The LP of a big component on its pre-selected rows, grown by pricing, and the bound it leaves.
+
+    Each round solves the LP on the rows so far and prices every other eligible row with its duals
+    (_Pricing): a row that could earn more than its person costs at those prices joins (at most
+    PRICING_ROWS_PER_POSITION per position, best first). The bound is the LP's value plus what the rows left
+    outside could still add at those prices (the LP's duals, extended to them, are feasible for the LP over
+    all rows once each outside row's `used` bound is priced at its `optimistic` value: weak duality), or the
+    Lagrangian bound at the same duals when that is lower. When no row outside prices in, the first is the
+    LP over all eligible rows ("full"). Either way CP-SAT then works on the support of this LP."""
+    rows = {k: selected[k] for k in members}
+    everything = _component_edges(prep, members, all_rows)
+    for _ in range(PRICING_ROUNDS):
+        lp = _lp_component(prep, members, [rows.get(k, _NO_ROWS) for k in range(len(prep.items))])
+        pricing = _Pricing.of(prep, everything, lp.duals)
+        outside = ~_in_rows(everything, rows)
+        left_out = float(np.maximum(pricing.optimistic[outside], 0.0).sum())
+        priced_in = outside & (pricing.optimistic > PRICE_EPS)
+        if not priced_in.any():
+            return lp, _Bound(lp.value + left_out, "full")
+        for k, new in _best_rows(everything, pricing, priced_in).items():
+            rows[k] = np.union1d(rows[k], new)
+    bound = lp.value + left_out
+    if left_out > LAGRANGIAN_WORTH * max(lp.value, 1.0):   # the separable LP costs a few seconds: only when it can help
+        bound = min(bound, _lagrangian_value(prep, everything, pricing))
+    return lp, _Bound(bound, "lagrangian")
+
+
+_NO_ROWS = np.empty(0, dtype=int)
+
+
+def _in_rows(edges: _Edges, rows: dict[int, np.ndarray]) -> np.ndarray:
+    """Per used row of `edges`: whether it is among `rows` of its item."""
+    inside = np.zeros(edges.n_used, dtype=bool)
+    for k, chosen in rows.items():
+        mine = np.flatnonzero(edges.used_item == k)
+        inside[mine] = np.isin(edges.used_row[mine], chosen)
+    return inside
+
+
+def _best_rows(edges: _Edges, pricing: _Pricing, outside: np.ndarray) -> dict[int, np.ndarray]:
+    """Per item, its PRICING_ROWS_PER_POSITION best-priced rows among `outside` (ties by row)."""
+    picked = np.flatnonzero(outside)
+    order = picked[np.lexsort((edges.used_row[picked], -pricing.optimistic[picked], edges.used_item[picked]))]
+    items = edges.used_item[order]
+    first = np.searchsorted(items, items, side="left")
+    rank = np.arange(len(order)) - first
+    keep = order[rank < PRICING_ROWS_PER_POSITION]
+    return {int(k): edges.used_row[keep[edges.used_item[keep] == k]] for k in np.unique(edges.used_item[keep])}
+
+
+@dataclass(frozen=True)
+class _Pricing:
+    """A component's rows and edges valued at the prices (duals) of the coupling constraints: an edge is
+    worth its units less the price of an hour, a person costs the person cost plus the price of a join and
+    of the employer's new person. `optimistic` is the most a row can add (first-person bonus included)."""
+
+    edge_value: np.ndarray
+    person_value: np.ndarray
+    optimistic: np.ndarray
+    keep_used: np.ndarray
+    keep_edge: np.ndarray
+    constant: float
+
+    @staticmethod
+    def of(prep: _Prepared, edges: _Edges, duals: _Duals) -> _Pricing:
+        lam = _lookup(duals.hours, edges.used_citizen)
+        mu = _lookup(duals.joins, edges.used_citizen)
+        nu = np.where(edges.used_employer >= 0, _lookup(duals.employers, edges.used_employer), 0.0)
+        citizens = np.unique(edges.used_citizen)
+        groups = np.unique(edges.used_employer[edges.used_employer >= 0])
+        constant = (float(_lookup(duals.hours, citizens) @ prep.capacity[citizens])
+                    + float(_lookup(duals.joins, citizens).sum()) * prep.max_positions
+                    + float(_lookup(duals.employers, groups) @ prep.employer_cap[groups]))
+        edge_value = edges.edge_units - lam[edges.edge_used]
+        person_value = -EXTRA_PERSON_UNITS - mu - nu
+        best = np.zeros(edges.n_used)
+        np.maximum.at(best, edges.edge_used, np.maximum(edge_value, 0.0))
+        optimistic = person_value + EXTRA_PERSON_UNITS + best * edges.used_capacity
+        keep_used = optimistic > 0
+        keep_edge = (edge_value > 0) & keep_used[edges.edge_used]
+        return _Pricing(edge_value, person_value, optimistic, keep_used, keep_edge, constant)
+
+
+def _lagrangian_value(prep: _Prepared, edges: _Edges, pricing: _Pricing) -> float:
+    """An upper bound on the component `edges` describes (all its eligible rows), from any prices ≥ 0.
 
     Relax the coupling constraints (each citizen's hours and joins, each employer's new people) with
-    multipliers λ, μ, ν ≥ 0 — the reduced LP's duals, optimal for the rows it saw — and drop each person's
-    minimum hours (a relaxation too). What is left separates by position:
+    multipliers λ, μ, ν ≥ 0 and drop each person's minimum hours (a relaxation too). What is left separates
+    by position:
         L = Σ_c λ_c·capacity_c + Σ_c μ_c·max_positions + Σ_e ν_e·cap_e + Σ_k LP_k(units − λ per hour,
             person cost + μ + ν per person)
-    and L ≥ the full LP ≥ every assignment for ANY multipliers ≥ 0 (weak duality). With the price of an hour
-    on the edge, an edge worth ≤ 0 is never used and a row that cannot earn its person cost back (cost +
-    capacity × its best edge ≤ the first-person bonus) never helps: both are dropped before GLOP runs, which
-    makes the separable LP a fraction of the full one."""
-    edges = _component_edges(prep, members, rows_by_item)
-    if edges.n_used == 0:
-        return 0.0
-    lam = _lookup(duals.hours, edges.used_citizen)
-    mu = _lookup(duals.joins, edges.used_citizen)
-    nu = np.where(edges.used_employer >= 0, _lookup(duals.employers, edges.used_employer), 0.0)
-    citizens = np.unique(edges.used_citizen)
-    groups = np.unique(edges.used_employer[edges.used_employer >= 0])
-    constant = (float(_lookup(duals.hours, citizens) @ prep.capacity[citizens])
-                + float(_lookup(duals.joins, citizens).sum()) * prep.max_positions
-                + float(_lookup(duals.employers, groups) @ prep.employer_cap[groups]))
-    edge_value = edges.edge_units - lam[edges.edge_used]
-    person_value = -EXTRA_PERSON_UNITS - mu - nu
-    best = np.zeros(edges.n_used)
-    np.maximum.at(best, edges.edge_used, np.maximum(edge_value, 0.0))
-    keep_used = person_value + EXTRA_PERSON_UNITS + best * edges.used_capacity > 0
-    keep_edge = (edge_value > 0) & keep_used[edges.edge_used]
-    if not keep_edge.any():
-        return constant
-    sub = _edges_subset(edges, keep_used, keep_edge)
+    and L ≥ the full LP ≥ every assignment for ANY multipliers ≥ 0 (weak duality). An edge worth ≤ 0 at
+    these prices is never used, and a row whose most (`optimistic`) is ≤ 0 never helps, not even through the
+    first-person bonus: both are dropped before GLOP runs."""
+    if not pricing.keep_edge.any():
+        return pricing.constant
+    sub = _edges_subset(edges, pricing.keep_used, pricing.keep_edge)
     lower, upper, _ = _lp_variables(prep, sub)
-    objective = np.concatenate([edge_value[keep_edge], person_value[keep_used],
+    objective = np.concatenate([pricing.edge_value[pricing.keep_edge], pricing.person_value[pricing.keep_used],
                                 np.full(len(sub.people_limit), EXTRA_PERSON_UNITS)])
     ct_lower, ct_upper, matrix, _ = _lp_constraints(prep, sub, coupled=False)
-    return constant + _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
+    return pricing.constant + _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
 
 
 def _lookup(values: dict[int, float], keys: np.ndarray) -> np.ndarray:
-    return np.array([values.get(int(key), 0.0) for key in keys.tolist()], dtype=float)
+    """values[key] for each key, 0 where absent."""
+    if not values or len(keys) == 0:
+        return np.zeros(len(keys))
+    known = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+    worth = np.fromiter(values.values(), dtype=float, count=len(values))
+    order = np.argsort(known)
+    known, worth = known[order], worth[order]
+    at = np.clip(np.searchsorted(known, keys), 0, len(known) - 1)
+    return np.where(known[at] == keys, worth[at], 0.0)
 
 
 def _edges_subset(edges: _Edges, keep_used: np.ndarray, keep_edge: np.ndarray) -> _Edges:
