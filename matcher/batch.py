@@ -38,15 +38,16 @@ from ortools.sat.python import cp_model
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from matcher.objective import EXTRA_PERSON_UNITS, SCORE_SCALE, objective_units, quantised_scores, to_objective
+from matcher.objective import SCORE_SCALE, SPLIT_UNITS, PersonTerms, plan_units, quantised_scores, to_objective
 from matcher.pairs import PairScores
 from matcher.split import (DEFAULT_TOP_K, Plan, add_position, build_proposal, canonical_order, check_alignment,
-                           complete_plan, eligible_rows, fill_single, make_solver, select_rows)
+                           complete_plan, eligible_rows, fill_single, make_solver, select_rows, terms_of)
 from models.schemas import Position, Proposal
 
 COMPONENT_DETERMINISTIC_LIMIT = 20.0   # per component, deterministic seconds: a safety net, not a clock
 DETERMINISTIC_SECONDS_PER_ITEM = 0.2   # ... scaled down for small components (_deterministic_limit)
 EXACT_COMPONENT_ITEMS = 200            # bigger CP-SAT components are decomposed around the LP (_solve_decomposed)
+EXACT_DETERMINISTIC_LIMIT = 5.0        # ... and gets this budget (deterministic seconds) to prove it
 EXACT_COMPONENT_ROWS = 400             # a problem component with at most this many eligible rows (candidate ×
                                        # position) is solved on all of them: no pre-selection, optimum proven
 PRICING_ROUNDS = 2                     # a bigger component's LP adds the rows its duals price in, this many times
@@ -110,6 +111,7 @@ class _Prepared:
 
     items: list[Item]
     units: list[np.ndarray]
+    terms: list[PersonTerms]    # per item: the person terms of the objective per candidate row
     eligible: list[np.ndarray]
     citizen: list[np.ndarray]
     citizen_ids: list[str]
@@ -157,7 +159,8 @@ def _prepare(items: Sequence[Item], max_positions_per_citizen: int) -> _Prepared
     units = [quantised_scores(pairs.score, pairs.feasible) for _, pairs in items]
     eligible = [eligible_rows(position, pairs) for position, pairs in items]
     employer, employer_cap = employer_limits(items)
-    return _Prepared(list(items), units, eligible, list(citizen), citizen_ids.tolist(), capacity.astype(int),
+    terms = [terms_of(pairs, u) for (_, pairs), u in zip(items, units)]
+    return _Prepared(list(items), units, terms, eligible, list(citizen), citizen_ids.tolist(), capacity.astype(int),
                      max_positions_per_citizen, employer, employer_cap)
 
 
@@ -193,8 +196,8 @@ def _greedy_position(prep: _Prepared, k: int, position: Position, pairs: PairSco
             continue
         open_units = np.array([u if left[t] > 0 and not held[t] else 0 for t, u in enumerate(prep.units[k][row])])
         tasks = fill_single(int(spare[g]), left, open_units)
-        gain = sum(int(open_units[t]) * h for t, h in tasks.items())
-        if sum(tasks.values()) < position.min_hours_per_person or (plan and gain <= EXTRA_PERSON_UNITS):
+        gain = plan_units(open_units[None, :], prep.terms[k].subset(np.array([row])), {0: tasks})
+        if sum(tasks.values()) < position.min_hours_per_person or (plan and gain <= SPLIT_UNITS):
             continue
         plan[row] = tasks
         for t, h in tasks.items():
@@ -215,9 +218,7 @@ def greedy_assign(items: Sequence[Item], *, max_positions_per_citizen: int = 1) 
 
 
 def _plan_units(prep: _Prepared, k: int, plan: Plan) -> int:
-    units = prep.units[k]
-    people = sum(1 for tasks in plan.values() if sum(tasks.values()) > 0)
-    return objective_units(((int(units[i, t]), h) for i, tasks in plan.items() for t, h in tasks.items()), people)
+    return plan_units(prep.units[k], prep.terms[k], plan)
 
 
 def _usage(prep: _Prepared, plans: list[Plan]) -> tuple[np.ndarray, np.ndarray]:
@@ -252,7 +253,8 @@ def _solution(prep: _Prepared, plans: list[Plan]) -> BatchSolution:
         g = prep.employer[k]
         if g >= 0 and len(plans[k]) + employer_room[g] < allowed:
             allowed, note = len(plans[k]) + int(employer_room[g]), _employer_note(position)
-        proposal = build_proposal(position, pairs, prep.units[k], plans[k], spare=spare[rows], blocked=blocked,
+        proposal = build_proposal(position, pairs, prep.units[k], prep.terms[k], plans[k], spare=spare[rows],
+                                  blocked=blocked,
                                   people_allowed=allowed, limit_detail=note)
         proposals[position.id] = proposal
         total += _plan_units(prep, k, plans[k])
@@ -318,7 +320,7 @@ def _deterministic_limit(n_items: int) -> float:
 
 
 def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.ndarray],
-                     hint: list[Plan], room: _Room) -> tuple[dict[int, Plan], bool]:
+                     hint: list[Plan], room: _Room, exact: bool = False) -> tuple[dict[int, Plan], bool]:
     """Optimal (or best found) plans for the component's items, in full-row terms; and whether proven."""
     model = cp_model.CpModel()
     vars_by_item = {}
@@ -330,11 +332,12 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
         position, pairs = prep.items[k]
         rows = rows_by_item[k]
         pv = add_position(model, position, _with_room(pairs, rows, prep.citizen[k][rows], room), prep.units[k][rows],
+                          prep.terms[k].subset(rows),
                           tag=f"_{k}")
         vars_by_item[k] = pv
         staffed = model.new_bool_var(f"y_{k}")
         model.add(staffed <= pv.people())
-        objective += [pv.value, EXTRA_PERSON_UNITS * staffed]
+        objective += [pv.value, SPLIT_UNITS * staffed]
         for (i, _), var in pv.hours.items():
             hours_by_citizen.setdefault(int(prep.citizen[k][rows[i]]), []).append(var)
         for i, var in pv.used.items():
@@ -350,8 +353,10 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
         if len(terms) > room.employers[g]:
             model.add(sum(terms) <= int(room.employers[g]))
     model.maximize(sum(objective))
-    solver = make_solver(_deterministic_limit(len(members)))
-    solver.parameters.relative_gap_limit = COMPONENT_RELATIVE_GAP
+    # A component solved on all its eligible rows must prove its optimum (it is then its own upper bound).
+    limit = _deterministic_limit(len(members))
+    solver = make_solver(max(limit, EXACT_DETERMINISTIC_LIMIT) if exact else limit)
+    solver.parameters.relative_gap_limit = 0.0 if exact else COMPONENT_RELATIVE_GAP
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
     # Ctrl-C must abort the whole batch (KeyboardInterrupt once this solve returns), not just end this
     # component's search early and let the batch carry on as if nothing happened.
@@ -370,8 +375,7 @@ def _solve_component(prep: _Prepared, members: list[int], rows_by_item: list[np.
 def _with_room(pairs: PairScores, rows: np.ndarray, citizens: np.ndarray, room: _Room) -> PairScores:
     """The item's rows with each capacity cut to the hours its citizen has left (tightens CP-SAT's model)."""
     sub = pairs.subset(rows)
-    capacity = np.minimum(sub.capacity_hours, room.hours[citizens]).astype(sub.capacity_hours.dtype)
-    return PairScores(sub.candidate_ids, sub.task_ids, sub.feasible, sub.score, capacity)
+    return sub.with_capacity(np.minimum(sub.capacity_hours, room.hours[citizens]).astype(sub.capacity_hours.dtype))
 
 
 def _add_hint(model: cp_model.CpModel, pv, rows: np.ndarray, plan: Plan, staffed) -> None:
@@ -469,7 +473,8 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
             found, optimal = _solve_decomposed(prep, members, solver_rows, lp, greedy), False
             decomposed += 1
         else:
-            found, optimal = _solve_component(prep, members, solver_rows, greedy, _full_room(prep))
+            found, optimal = _solve_component(prep, members, solver_rows, greedy, _full_room(prep),
+                                              exact=bool(exact[members].all()))
         if sum(_plan_units(prep, k, found[k]) for k in members) < sum(_plan_units(prep, k, greedy[k]) for k in members):
             found, optimal = {k: greedy[k] for k in members}, False
         for k in members:
@@ -725,10 +730,10 @@ class _Pricing:
                     + float(_lookup(duals.joins, citizens).sum()) * prep.max_positions
                     + float(_lookup(duals.employers, groups) @ prep.employer_cap[groups]))
         edge_value = edges.edge_units - lam[edges.edge_used]
-        person_value = -EXTRA_PERSON_UNITS - mu - nu
+        person_value = edges.used_person - SPLIT_UNITS - mu - nu
         best = np.zeros(edges.n_used)
         np.maximum.at(best, edges.edge_used, np.maximum(edge_value, 0.0))
-        optimistic = person_value + EXTRA_PERSON_UNITS + best * edges.used_capacity
+        optimistic = person_value + SPLIT_UNITS + best * edges.used_capacity   # hours over target only lose
         keep_used = optimistic > 0
         keep_edge = (edge_value > 0) & keep_used[edges.edge_used]
         return _Pricing(edge_value, person_value, optimistic, keep_used, keep_edge, constant)
@@ -750,7 +755,7 @@ def _lagrangian_value(prep: _Prepared, edges: _Edges, pricing: _Pricing) -> floa
     sub = _edges_subset(edges, pricing.keep_used, pricing.keep_edge)
     lower, upper, _ = _lp_variables(prep, sub)
     objective = np.concatenate([pricing.edge_value[pricing.keep_edge], pricing.person_value[pricing.keep_used],
-                                np.full(len(sub.people_limit), EXTRA_PERSON_UNITS)])
+                                np.full(len(sub.people_limit), SPLIT_UNITS), -sub.used_penalty])
     ct_lower, ct_upper, matrix, _ = _lp_constraints(prep, sub, coupled=False)
     return pricing.constant + _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
 
@@ -813,6 +818,9 @@ class _Edges:
     used_min: np.ndarray       # per used: the position's min_hours_per_person
     used_slot: np.ndarray      # per used: its item's position in `members`
     used_employer: np.ndarray  # per used: its item's employer group (-1: not limited)
+    used_person: np.ndarray    # per used: what placing the person is worth (objective units)
+    used_target: np.ndarray    # per used: the hours target
+    used_penalty: np.ndarray   # per used: loss per hour above the target (units)
     edge_used: np.ndarray      # per edge: its used index
     edge_slot: np.ndarray      # per edge: its task slot
     edge_task: np.ndarray      # per edge: task index within its item
@@ -852,6 +860,9 @@ def _component_edges(prep: _Prepared, members: list[int], rows_by_item: list[np.
         parts["used_min"].append(np.full(len(rows), minh))
         parts["used_slot"].append(np.full(len(rows), j))
         parts["used_employer"].append(np.full(len(rows), prep.employer[k]))
+        parts["used_person"].append(prep.terms[k].person[rows])
+        parts["used_target"].append(prep.terms[k].target[rows])
+        parts["used_penalty"].append(prep.terms[k].penalty[rows])
         parts["edge_used"].append(n_used + local)
         parts["edge_slot"].append(n_slots + task)
         parts["edge_task"].append(task)
@@ -871,12 +882,14 @@ _EDGE_DTYPES = {"slot_whole": bool}
 
 
 def _lp_variables(prep: _Prepared, edges: _Edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bounds and objective of [h (edges), used, staffed]: Σ units·h − EXTRA·Σ used + EXTRA·Σ staffed."""
+    """Bounds and objective of [h (edges), used, staffed, over (per used)]: matcher.objective as
+    Σ units·h + Σ (person − SPLIT)·used + SPLIT·Σ staffed − Σ penalty·over."""
     n_items = len(edges.people_limit)
-    lower = np.zeros(edges.n_edges + edges.n_used + n_items)
-    upper = np.concatenate([edges.edge_ub, np.ones(edges.n_used + n_items)]).astype(float)
-    objective = np.concatenate([edges.edge_units, np.full(edges.n_used, -EXTRA_PERSON_UNITS),
-                                np.full(n_items, EXTRA_PERSON_UNITS)]).astype(float)
+    lower = np.zeros(edges.n_edges + 2 * edges.n_used + n_items)
+    room_over = np.maximum(edges.used_capacity - edges.used_target, 0)
+    upper = np.concatenate([edges.edge_ub, np.ones(edges.n_used + n_items), room_over]).astype(float)
+    objective = np.concatenate([edges.edge_units, edges.used_person - SPLIT_UNITS, np.full(n_items, SPLIT_UNITS),
+                                -edges.used_penalty]).astype(float)
     return lower, upper, objective
 
 
@@ -890,6 +903,7 @@ def _lp_constraints(prep: _Prepared, edges: _Edges, coupled: bool = True
     LP) leaves out the coupling families and the minimum hours per person."""
     n_e, n_u, n_k = edges.n_edges, edges.n_used, len(edges.people_limit)
     e, u, k = np.arange(n_e), n_e + np.arange(n_u), n_e + n_u + np.arange(n_k)
+    o = n_e + n_u + n_k + np.arange(n_u)
     citizens, citizen_of_used = np.unique(edges.used_citizen, return_inverse=True)
     joins = np.bincount(citizen_of_used, minlength=len(citizens))
     whole = np.flatnonzero(edges.slot_whole[edges.edge_slot])
@@ -907,6 +921,9 @@ def _lp_constraints(prep: _Prepared, edges: _Edges, coupled: bool = True
          np.full(n_u, -inf), np.zeros(n_u)),
         ("min_hours", (np.r_[edges.edge_used, np.arange(n_u)], np.r_[e, u], np.r_[np.ones(n_e), -edges.used_min]),
          np.zeros(n_u), np.full(n_u, inf)),
+        # Σ_t h − over − target·used ≤ 0, per used: `over` holds the hours above the target
+        ("over", (np.r_[edges.edge_used, np.arange(n_u), np.arange(n_u)], np.r_[e, o, u],
+                  np.r_[np.ones(n_e), -np.ones(n_u), -edges.used_target]), np.full(n_u, -inf), np.zeros(n_u)),
         # h − ub·used ≤ 0, per edge
         ("edge", (np.r_[np.arange(n_e), np.arange(n_e)], np.r_[e, n_e + edges.edge_used], np.r_[np.ones(n_e), -edges.edge_ub]),
          np.full(n_e, -inf), np.zeros(n_e)),
@@ -942,5 +959,5 @@ def _lp_constraints(prep: _Prepared, edges: _Edges, coupled: bool = True
         ups.append(np.asarray(up, dtype=float))
         offset += len(low)
     matrix = coo_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-                        shape=(offset, n_e + n_u + n_k)).tocsr()
+                        shape=(offset, n_e + 2 * n_u + n_k)).tocsr()
     return np.concatenate(lows), np.concatenate(ups), matrix, starts

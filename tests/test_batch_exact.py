@@ -2,8 +2,8 @@
 (scipy.optimize.milp) on every eligible pair, with no pre-selection and none of matcher.batch's code.
 
 The MIP is written from docs/matching.md (proposal constraints, batch rules) and the objective of
-matcher/objective.py: per position Σ units·hours − person cost per person beyond the first, where units is
-the pair score in thousandths (at least one for a feasible pair). On a few hundred seeded random instances
+matcher/objective.py as restated by the independent checker of test_split_properties (pair value, person
+value with LY urgency, loss above the hours target, split cost), in thousandths. On a few hundred seeded random instances
 the batch as run must find and prove the optimum (small components are solved on all their rows); forced onto
 the pre-selected path that big components take, it must reach median ≥ 0.99 and minimum ≥ 0.90 of the
 optimum; it never exceeds it, and its reported upper bound is never below it — also when the bound is the
@@ -23,8 +23,9 @@ from matcher import batch
 from matcher.batch import batch_assign, lp_bound
 from matcher.pairs import PairScores
 from models.schemas import Employer, Position
+from test_split_properties import over_target_loss, person_value
 
-PERSON_COST_UNITS = 500
+SPLIT_UNITS = 1300            # matcher/objective.py restated in units: 1.3 per person beyond the first
 INSTANCES = 240
 MEDIAN_RATIO = 0.99          # the pre-selected path (what big components get): median over the instances
 MINIMUM_RATIO = 0.90         # ... and its worst instance (0.918 measured: CP-SAT sees the LP's support only)
@@ -34,6 +35,8 @@ def random_instance(rng: np.random.Generator) -> tuple[list[tuple[Position, Pair
     """2–5 positions of 1–3 employers over 3–9 citizens; each position sees some of them."""
     n_citizens = int(rng.integers(3, 10))
     capacity = rng.choice([1, 2, 3, 4, 6, 8, 10], n_citizens)
+    ly_months = rng.integers(0, 25, n_citizens).astype(float)
+    estimated = rng.random(n_citizens) < .5
     firms = [Employer(id=f"V-{e}", name=f"Virksomhed {e}", has_fleksjob_experience=bool(rng.random() < .5),
                       max_fleksjobbere=None if rng.random() < .5 else int(rng.integers(1, 4)),
                       allow_several_new=bool(rng.random() < .3)) for e in range(int(rng.integers(1, 4)))]
@@ -49,8 +52,13 @@ def random_instance(rng: np.random.Generator) -> tuple[list[tuple[Position, Pair
         feasible = rng.random((len(seen), len(tasks))) < .6
         score = np.where(feasible, rng.uniform(0.05, 1.0, feasible.shape).round(3), 0.0)
         items.append((position, PairScores(tuple(f"B-{c}" for c in seen), tuple(t["id"] for t in tasks), feasible,
-                                           score, capacity[seen].astype(int))))
+                                           score, capacity[seen].astype(int), ly_months[seen],
+                                           estimated[seen])))
     return items, int(rng.choice([1, 1, 2]))
+
+
+def target(pairs: PairScores, i: int) -> int:
+    return max(1, int(np.floor(int(pairs.capacity_hours[i]) * 0.85 + 0.5)))
 
 
 def employer_cap(employer: Employer) -> float:
@@ -71,9 +79,11 @@ def exact_optimum(items: list[tuple[Position, PairScores]], max_positions: int) 
         columns.append((key, ub, value))
 
     for k, (position, pairs) in enumerate(items):
-        add(("y", k), 1, PERSON_COST_UNITS)
+        add(("y", k), 1, SPLIT_UNITS)
         for i in range(len(pairs.candidate_ids)):
-            add(("u", k, i), 1, -PERSON_COST_UNITS)
+            add(("u", k, i), 1, round(person_value(pairs, i) * 1000) - SPLIT_UNITS)
+            if pairs.feasible[i].any():
+                add(("o", k, i), 20, -round(over_target_loss(pairs, i, target(pairs, i) + 1) * 1000))
             for t, task in enumerate(position.tasks):
                 if pairs.feasible[i, t]:
                     units = max(1, int(np.rint(pairs.score[i, t] * 1000)))
@@ -86,6 +96,9 @@ def exact_optimum(items: list[tuple[Position, PairScores]], max_positions: int) 
             mine = {index[key]: 1.0 for key in index if key[0] == "h" and key[1:3] == (k, i)}
             rows.append(({**mine, index["u", k, i]: -float(pairs.capacity_hours[i])}, -np.inf, 0))
             rows.append(({**mine, index["u", k, i]: -float(position.min_hours_per_person)}, 0, np.inf))
+            if ("o", k, i) in index:   # o ≥ the hours above the target
+                rows.append(({**mine, index["o", k, i]: -1.0, index["u", k, i]: -float(target(pairs, i))},
+                             -np.inf, 0))
         for t, task in enumerate(position.tasks):
             on_task = [i for i in range(len(pairs.candidate_ids)) if ("h", k, i, t) in index]
             rows.append(({index["h", k, i, t]: 1.0 for i in on_task}, -np.inf, task.hours_per_week))
