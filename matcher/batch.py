@@ -98,6 +98,7 @@ class BatchResult:
     components_optimal: int                 # of which CP-SAT proved optimality (on the model it was given)
     components_decomposed: int = 0          # of which too big for one model: LP-integral part kept, rest CP-SAT
     components_exact: int = 0               # problem components solved on all eligible rows, proven optimal
+    splits_replaced: int = 0                # splits one of their people could cover alone (_without_idle_splits)
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, in order
 
     @property
@@ -159,7 +160,7 @@ def _prepare(items: Sequence[Item], max_positions_per_citizen: int) -> _Prepared
     units = [quantised_scores(pairs.score, pairs.feasible) for _, pairs in items]
     eligible = [eligible_rows(position, pairs) for position, pairs in items]
     employer, employer_cap = employer_limits(items)
-    terms = [terms_of(pairs, u) for (_, pairs), u in zip(items, units)]
+    terms = [terms_of(position, pairs, u) for (position, pairs), u in zip(items, units)]
     return _Prepared(list(items), units, terms, eligible, list(citizen), citizen_ids.tolist(), capacity.astype(int),
                      max_positions_per_citizen, employer, employer_cap)
 
@@ -199,6 +200,9 @@ def _greedy_position(prep: _Prepared, k: int, position: Position, pairs: PairSco
         gain = plan_units(open_units[None, :], prep.terms[k].subset(np.array([row])), {0: tasks})
         if sum(tasks.values()) < position.min_hours_per_person or (plan and gain <= SPLIT_UNITS):
             continue
+        reach = prep.terms[k].reach
+        if plan and position.hours_requested - sum(left) + sum(tasks.values()) <= max(reach[[*plan, row]]):
+            continue   # a split must cover more hours than any of its people could alone
         plan[row] = tasks
         for t, h in tasks.items():
             left[t] -= h
@@ -483,10 +487,11 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
         proven_item[members] = optimal
         report.add(len(members))
     clock.lap("cpsat")
-    plans = _complete(prep, plans)
+    optimum = _complete(prep, plans)
+    plans, replaced = _without_idle_splits(prep, optimum)
     solved, baseline = _solution(prep, plans), _solution(prep, greedy)
     clock.lap("finish")
-    bound = _upper_bound(prep, problem, selected, exact & proven_item, plans, bounds)
+    bound = _upper_bound(prep, problem, selected, exact & proven_item, optimum, bounds)
     clock.lap("bound")
     return BatchResult(proposals=solved.proposals, objective=solved.objective, coverage=solved.coverage,
                        greedy_proposals=baseline.proposals, greedy_objective=baseline.objective,
@@ -494,7 +499,7 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
                        upper_bound=round(bound.units / SCORE_SCALE, 3),
                        upper_bound_kind=bound.kind, seconds=round(clock.total(), 3), components=len(components),
                        components_optimal=proven, components_decomposed=decomposed,
-                       components_exact=bound.exact, timings=clock.laps)
+                       components_exact=bound.exact, splits_replaced=replaced, timings=clock.laps)
 
 
 def _rows_in(rows_by_item: list[np.ndarray], members: list[int]) -> int:
@@ -558,6 +563,41 @@ def _solver_rows(prep: _Prepared, k: int, weight: dict[int, float], greedy: Plan
     key[lp_rows] = [weight[r] for r in lp_rows.tolist()]
     chosen = set(canonical_order(pairs, lp_rows, key)[:top_k].tolist()) | set(greedy)
     return canonical_order(pairs, np.array(sorted(chosen), dtype=int), pairs.candidate_score)
+
+
+def _without_idle_splits(prep: _Prepared, plans: list[Plan]) -> tuple[list[Plan], int]:
+    """docs/matching.md: a split must cover more hours than one person could. A split whose hours one of its
+    own people could cover alone (with the hours they have left) becomes that person's best single plan, and
+    the others are freed. The objective may prefer such a split (shifting an hour above a big capacity's target
+    to a better-matched small one), but the consultant would be asked to place two people for one person's
+    hours. Returns the plans and how many splits were replaced."""
+    spare, _ = _usage(prep, plans)
+    out, replaced = [], 0
+    for k, plan in enumerate(plans):
+        people = {i: tasks for i, tasks in plan.items() if sum(tasks.values()) > 0}
+        if len(people) < 2:
+            out.append(plan)
+            continue
+        position, pairs = prep.items[k]
+        task_hours = [task.hours_per_week for task in position.tasks]
+        covered = sum(sum(tasks.values()) for tasks in people.values())
+        best: tuple[int, str, int, dict[int, int]] | None = None
+        for i, tasks in people.items():
+            room = min(int(pairs.capacity_hours[i]), int(spare[prep.citizen[k][i]]) + sum(tasks.values()))
+            alone = fill_single(room, task_hours, prep.units[k][i])
+            if sum(alone.values()) >= covered:
+                key = (-plan_units(prep.units[k], prep.terms[k], {i: alone}), pairs.candidate_ids[i])
+                if best is None or key < (best[0], best[1]):
+                    best = (key[0], key[1], i, alone)
+        if best is None:
+            out.append(plan)
+            continue
+        for i, tasks in people.items():
+            spare[prep.citizen[k][i]] += sum(tasks.values())
+        spare[prep.citizen[k][best[2]]] -= sum(best[3].values())
+        out.append({best[2]: best[3]})
+        replaced += 1
+    return out, replaced
 
 
 def _complete(prep: _Prepared, plans: list[Plan]) -> list[Plan]:

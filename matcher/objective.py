@@ -19,8 +19,10 @@ hour of work by a perfectly matched person is worth 1.0. Why the weights are wha
   quarter hour more than one at 6 months. Its own term, on top of the urgency share inside the score, so it
   counts per person and not only per hour (a 2-hour citizen near the line is as urgent as a 10-hour one).
 - SPLIT_COST = 1.3, above PERSON_VALUE + URGENCY_VALUE: a second person in a position costs net 0.3 (0.05
-  for the most urgent), so a split must cover hours worth that; a split that covers no more hours than one
-  person is never worth it for its people alone. Before issue 16 the net cost was 0.5 and nobody was valued
+  for the most urgent), so a split must cover hours worth that and is never worth it for its people alone.
+  And as a rule (not a price): a split must cover more hours than any one of its people could cover in the
+  position alone (`PersonTerms.reach`), so better scores or the target loss never buy two people for one
+  person's hours. Before issue 16 the net cost was 0.5 and nobody was valued
   per person: splits with small-capacity citizens were rarely worth it.
 - The hours target is HOURS_TARGET_RATIO (0.85, as in matcher.scoring) of capacity, rounded: hours above it
   leave no room for bad days, so each loses OVER_TARGET_LOSS (0.5) of the weakest score among the person's
@@ -69,9 +71,10 @@ class PersonTerms:
     person: np.ndarray    # int64 [n]
     target: np.ndarray    # int64 [n]
     penalty: np.ndarray   # int64 [n]
+    reach: np.ndarray     # int64 [n]: the hours the person could cover in the position alone (split rule)
 
     def subset(self, rows: np.ndarray) -> PersonTerms:
-        return PersonTerms(self.person[rows], self.target[rows], self.penalty[rows])
+        return PersonTerms(self.person[rows], self.target[rows], self.penalty[rows], self.reach[rows])
 
 
 def hours_target(capacity: np.ndarray) -> np.ndarray:
@@ -80,7 +83,7 @@ def hours_target(capacity: np.ndarray) -> np.ndarray:
 
 
 def person_terms(units: np.ndarray, capacity: np.ndarray, ly_months: np.ndarray | None,
-                 capacity_estimated: np.ndarray | None) -> PersonTerms:
+                 capacity_estimated: np.ndarray | None, task_hours: np.ndarray) -> PersonTerms:
     n = len(capacity)
     months = np.zeros(n) if ly_months is None else np.asarray(ly_months, dtype=float)
     estimated = np.zeros(n, bool) if capacity_estimated is None else np.asarray(capacity_estimated, dtype=bool)
@@ -88,7 +91,8 @@ def person_terms(units: np.ndarray, capacity: np.ndarray, ly_months: np.ndarray 
     weakest = np.where(units > 0, units, np.iinfo(np.int64).max).min(axis=1, initial=np.iinfo(np.int64).max)
     weakest = np.where(weakest == np.iinfo(np.int64).max, 0, weakest)
     loss = np.where(estimated, OVER_TARGET_LOSS_ESTIMATED, OVER_TARGET_LOSS)
-    return PersonTerms(person, hours_target(capacity), np.floor(loss * weakest).astype(np.int64))
+    reach = np.minimum(np.asarray(capacity, dtype=np.int64), (units > 0).astype(np.int64) @ task_hours)
+    return PersonTerms(person, hours_target(capacity), np.floor(loss * weakest).astype(np.int64), reach)
 
 
 def plan_units(units: np.ndarray, terms: PersonTerms, plan: dict[int, dict[int, int]]) -> int:

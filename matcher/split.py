@@ -64,7 +64,7 @@ def split_position(position: Position, pairs: PairScores, *, top_k: int = DEFAUL
 def solve_position(position: Position, pairs: PairScores, *, top_k: int = DEFAULT_TOP_K) -> SplitResult:
     check_alignment(position, pairs)
     units = quantised_scores(pairs.score, pairs.feasible)
-    terms = terms_of(pairs, units)
+    terms = terms_of(position, pairs, units)
     single = best_single(position, pairs, units, terms)
     if single is None:
         return SplitResult(proposals=[], optimal=True, candidates_considered=0)
@@ -81,8 +81,9 @@ def solve_position(position: Position, pairs: PairScores, *, top_k: int = DEFAUL
     return SplitResult(proposals=proposals, optimal=optimal, candidates_considered=len(rows))
 
 
-def terms_of(pairs: PairScores, units: np.ndarray) -> PersonTerms:
-    return person_terms(units, pairs.capacity_hours, pairs.ly_months, pairs.capacity_estimated)
+def terms_of(position: Position, pairs: PairScores, units: np.ndarray) -> PersonTerms:
+    task_hours = np.array([task.hours_per_week for task in position.tasks], dtype=np.int64)
+    return person_terms(units, pairs.capacity_hours, pairs.ly_months, pairs.capacity_estimated, task_hours)
 
 
 def adds_to(split: Proposal, single: Proposal) -> bool:
@@ -239,9 +240,22 @@ def add_position(model: cp_model.CpModel, position: Position, pairs: PairScores,
             model.add_at_most_one(holds)
     if used:
         model.add(sum(used.values()) <= position.people_limit)
+    if position.people_limit >= 2 and len(used) >= 2:
+        _split_covers_more(model, used, hours, terms, tag)
     value = (sum(int(units[i, t]) * var for (i, t), var in hours.items()) - sum(over_terms)
              + sum((int(terms.person[i]) - SPLIT_UNITS) * var for i, var in used.items()))
     return PositionVars(hours=hours, used=used, value=value)
+
+
+def _split_covers_more(model: cp_model.CpModel, used: dict[int, cp_model.IntVar],
+                       hours: dict[tuple[int, int], cp_model.IntVar], terms: PersonTerms, tag: str) -> None:
+    """With two or more people, the position's hours exceed what any one of them could cover alone."""
+    split = model.new_bool_var(f"s{tag}")
+    model.add(sum(used.values()) >= 2).only_enforce_if(split)
+    model.add(sum(used.values()) <= 1).only_enforce_if(split.Not())
+    covered = sum(hours.values())
+    for i, var in used.items():
+        model.add(covered >= int(terms.reach[i]) + 1).only_enforce_if([var, split])
 
 
 def make_solver(deterministic_limit: float) -> cp_model.CpSolver:

@@ -190,6 +190,11 @@ def brute_force_best(position: Position, pairs: PairScores) -> float | None:
         value = sum(pair_value(pairs.score[i, j]) * h for (i, j), h in zip(cells, hours)) \
             + sum(person_value(pairs, i) - over_target_loss(pairs, i, h) for i, h in per_person.items()) \
             - SPLIT_COST * (len(per_person) - 1)
+        reach = max(min(int(pairs.capacity_hours[i]), sum(position.tasks[j].hours_per_week
+                                                          for j in range(len(pairs.task_ids)) if pairs.feasible[i, j]))
+                    for i in per_person)
+        if len(per_person) >= 2 and sum(hours) <= reach:
+            continue   # a split must cover more hours than any of its people could alone
         (singles if len(per_person) == 1 else teams).append((round(value, 6), sum(hours)))
     if not singles:
         return None
