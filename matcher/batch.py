@@ -99,6 +99,7 @@ class BatchResult:
     components_decomposed: int = 0          # of which too big for one model: LP-integral part kept, rest CP-SAT
     components_exact: int = 0               # problem components solved on all eligible rows, proven optimal
     splits_replaced: int = 0                # splits one of their people could cover alone (_without_idle_splits)
+    alternatives: dict[str, Proposal] = field(default_factory=dict)   # beside each split: the best single person
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase, in order
 
     @property
@@ -263,6 +264,37 @@ def _solution(prep: _Prepared, plans: list[Plan]) -> BatchSolution:
         proposals[position.id] = proposal
         total += _plan_units(prep, k, plans[k])
     return BatchSolution(proposals=proposals, objective=to_objective(total), coverage=_coverage(proposals))
+
+
+def _single_alternatives(prep: _Prepared, plans: list[Plan]) -> dict[str, Proposal]:
+    """For every position the batch splits, the best single-person proposal from the people free for it
+    (those the split uses included, everyone placed elsewhere keeping their place), so the consultant can
+    choose one person instead (service.core.rematch stores it marked as the alternative)."""
+    spare, joined = _usage(prep, plans)
+    out: dict[str, Proposal] = {}
+    for k, plan in enumerate(plans):
+        if sum(1 for tasks in plan.values() if sum(tasks.values()) > 0) < 2:
+            continue
+        position, pairs = prep.items[k]
+        rows = prep.citizen[k]
+        free, joins = spare[rows].copy(), joined[rows].copy()
+        for i, tasks in plan.items():
+            free[i] += sum(tasks.values())
+            joins[i] -= 1
+        task_hours = [task.hours_per_week for task in position.tasks]
+        best: tuple[int, str, int, dict[int, int]] | None = None
+        for i in np.flatnonzero(prep.eligible[k] & (joins < prep.max_positions)).tolist():
+            alone = fill_single(min(int(free[i]), int(pairs.capacity_hours[i])), task_hours, prep.units[k][i])
+            if sum(alone.values()) < position.min_hours_per_person:
+                continue
+            key = (-plan_units(prep.units[k], prep.terms[k], {i: alone}), pairs.candidate_ids[i])
+            if best is None or key < (best[0], best[1]):
+                best = (key[0], key[1], i, alone)
+        if best is not None:
+            free[best[2]] -= sum(best[3].values())
+            out[position.id] = build_proposal(position, pairs, prep.units[k], prep.terms[k], {best[2]: best[3]},
+                                              spare=free, blocked=joins >= prep.max_positions, people_allowed=1)
+    return out
 
 
 def _employer_note(position: Position) -> str:
@@ -499,7 +531,8 @@ def batch_assign(items: list[Item], *, max_positions_per_citizen: int = 1, top_k
                        upper_bound=round(bound.units / SCORE_SCALE, 3),
                        upper_bound_kind=bound.kind, seconds=round(clock.total(), 3), components=len(components),
                        components_optimal=proven, components_decomposed=decomposed,
-                       components_exact=bound.exact, splits_replaced=replaced, timings=clock.laps)
+                       components_exact=bound.exact, splits_replaced=replaced,
+                       alternatives=_single_alternatives(prep, plans), timings=clock.laps)
 
 
 def _rows_in(rows_by_item: list[np.ndarray], members: list[int]) -> int:

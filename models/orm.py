@@ -351,6 +351,8 @@ class Proposal(Base):
     objective: Mapped[float]
     rank: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="open")
+    # The best single person a rematch keeps beside its split, for the consultant to choose (migration 0008).
+    alternative: Mapped[bool] = mapped_column(default=False)
 
     match_run: Mapped[MatchRun] = relationship(back_populates="proposals")
     position: Mapped[Position] = relationship()

@@ -449,6 +449,9 @@ class Proposal(Output):
     hours_requested: int
     objective: float
     uncovered: list[UncoveredTask] = Field(default_factory=list)
+    alternative: bool = Field(default=False, description=(
+        "Sand for et alternativ, som genmatchningen gemmer ved siden af en deling: den bedste enkeltperson "
+        "til stillingen, så konsulenten kan vælge én person i stedet"))
 
 
 class MatchResponse(Output):

@@ -458,7 +458,7 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
         run.proposals.append(orm.Proposal(
             id=proposal["proposal_id"], position_id=position_id, kind=proposal["kind"], people=proposal["people"],
             hours_covered=proposal["hours_covered"], hours_requested=proposal["hours_requested"],
-            objective=proposal["objective"], rank=rank, status="open",
+            objective=proposal["objective"], rank=rank, status="open", alternative=bool(proposal.get("alternative")),
             persons=[orm.ProposalPerson(candidate_id=p["candidate_id"], sort_order=order,
                                         assignments=p["assignments"], status="open")
                      for order, p in enumerate(proposal["people"])]))

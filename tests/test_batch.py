@@ -212,3 +212,20 @@ def test_national_jobcentres_cover_every_municipality_by_population():
     assert {c.jobcenter for c in pool.citizens} <= {name for name, _, _ in jobcentres}
     assert max(sum(c.jobcenter == name for c in pool.citizens) for name, _, _ in jobcentres) \
         == sum(c.jobcenter == "København" for c in pool.citizens)
+
+
+def test_a_split_keeps_the_best_single_person_beside_it():
+    # docs/matching.md, batch rules: beside a split the batch keeps the best single-person proposal for the
+    # position, from the people free for it (B-3 stays where it was placed).
+    cleaning = make_position([{"id": "a", "hours_per_week": 6}, {"id": "b", "hours_per_week": 8}], max_people=2,
+                             experience=True).model_copy(update={"id": "S-1"})
+    other = make_position([{"id": "c", "hours_per_week": 6}], experience=True).model_copy(update={"id": "S-2"})
+    items = [(cleaning, make_pairs(cleaning, {"B-1": (6, {"a": 0.9}), "B-2": (8, {"b": 0.85}),
+                                              "B-3": (10, {"a": 0.95, "b": 0.95})})),
+             (other, make_pairs(other, {"B-3": (10, {"c": 0.9})}))]
+    result = batch_assign(items)
+    assert result.proposals["S-1"].kind == "split" and set(result.alternatives) == {"S-1"}
+    single = result.alternatives["S-1"]
+    assert single.kind == "single" and [p.candidate_id for p in single.people] == ["B-2"]
+    assert single.hours_covered == 8 and single.objective < result.proposals["S-1"].objective
+    check_proposal(cleaning, items[0][1], single)

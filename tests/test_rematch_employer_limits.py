@@ -45,12 +45,13 @@ def _sessions(tmp_path, employers: list[Employer], citizens: int):
 
 
 def _new_people(factory, employer_id: str) -> set[str]:
-    """Open people of the employer's current proposals: what the last run proposed there."""
+    """Open people of the employer's current proposals: what the last run proposed there (not counting the
+    single alternative kept beside a split: the consultant takes one or the other)."""
     with session_scope(factory) as session:
         rows = session.scalars(
             select(orm.ProposalPerson).join(orm.Proposal).join(orm.MatchRun).join(orm.Position)
             .where(orm.MatchRun.current.is_(True), orm.Position.employer_id == employer_id,
-                   orm.ProposalPerson.status == "open"))
+                   orm.ProposalPerson.status == "open", orm.Proposal.alternative.is_(False)))
         return {row.candidate_id for row in rows}
 
 
@@ -84,5 +85,15 @@ def test_start_with_one_holds_across_positions_unless_a_consultant_allows_severa
         assert len(_new_people(factory, "V-2")) >= 3
         with session_scope(factory) as session:
             assert session.get(orm.Employer, "V-2").allow_several_new is True
+            # Beside each split the run keeps the best single person, marked as the alternative, in the rows
+            # and in the stored response.
+            runs = session.scalars(select(orm.MatchRun).join(orm.Position).where(
+                orm.MatchRun.current.is_(True), orm.Position.employer_id == "V-2")).all()
+            split_runs = [run for run in runs if any(p.kind == "split" for p in run.proposals)]
+            assert split_runs
+            for run in split_runs:
+                assert [(p.kind, p.alternative) for p in sorted(run.proposals, key=lambda p: p.rank)] == [
+                    ("split", False), ("single", True)]
+                assert [p.get("alternative") for p in run.response["proposals"]] == [False, True]
     finally:
         engine.dispose()

@@ -58,6 +58,7 @@ class ProposalView:
     people: tuple[PersonBar, ...]
     events: tuple[OutcomeEvent, ...]
     uncovered: tuple[str, ...] = ()
+    alternative: bool = False
 
     @property
     def candidate_ids(self) -> tuple[str, ...]:
@@ -130,6 +131,7 @@ def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, i
         id=row.id, rank=row.rank, kind=row.kind, status=row.status, hours_covered=row.hours_covered,
         hours_requested=row.hours_requested, coverage_width=percent(row.hours_covered, row.hours_requested),
         people=tuple(bars), events=events, uncovered=tuple(u.get("detail", "") for u in (uncovered or ())),
+        alternative=row.alternative,
     )
 
 
