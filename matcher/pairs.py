@@ -20,6 +20,8 @@ class PairScores:
     feasible: np.ndarray        # bool  [n_candidates, n_tasks]
     score: np.ndarray           # float [n_candidates, n_tasks], 0 where infeasible
     capacity_hours: np.ndarray  # int   [n_candidates]
+    ly_months: np.ndarray | None = None           # float [n_candidates]: LY months in the last 24 (objective)
+    capacity_estimated: np.ndarray | None = None  # bool  [n_candidates]: capacity only estimated (objective)
 
     def __post_init__(self) -> None:
         shape = (len(self.candidate_ids), len(self.task_ids))
@@ -43,4 +45,10 @@ class PairScores:
             feasible=self.feasible[rows],
             score=self.score[rows],
             capacity_hours=self.capacity_hours[rows],
+            ly_months=None if self.ly_months is None else self.ly_months[rows],
+            capacity_estimated=None if self.capacity_estimated is None else self.capacity_estimated[rows],
         )
+
+    def with_capacity(self, capacity: np.ndarray) -> PairScores:
+        return PairScores(self.candidate_ids, self.task_ids, self.feasible, self.score, capacity, self.ly_months,
+                          self.capacity_estimated)

@@ -29,7 +29,8 @@ def evaluate_position(position: Position, index: PoolIndex, *, weights: Weights 
     are the caller's own exclusions (`matcher.rules.Block`)."""
     ev = evaluate(TaskColumns.build([position]), index, weights=weights, blocks=blocks)
     pairs = PairScores(candidate_ids=index.candidate_ids, task_ids=tuple(t.id for t in position.tasks),
-                       feasible=ev.feasible, score=ev.score, capacity_hours=index.capacity_hours)
+                       feasible=ev.feasible, score=ev.score, capacity_hours=index.capacity_hours,
+                       ly_months=index.ly_months, capacity_estimated=index.capacity_estimated)
     return pairs, ev
 
 

@@ -4,8 +4,10 @@
 when it is better, the best team: by task (one person per task), by time (several people share a splittable
 task across the week), or both. The objective is defined in `matcher.objective`.
 
-Model (one position): integer hours h[c, t] for every feasible (candidate, task) pair and a boolean used[c];
+Model (one position): integer hours h[c, t] for every feasible (candidate, task) pair, a boolean used[c] and
+the hours over[c] above the person's target (matcher.objective);
     Σ_t h[c, t] ≤ capacity_hours[c] · used[c]        Σ_t h[c, t] ≥ min_hours_per_person · used[c]
+    Σ_t h[c, t] − over[c] ≤ target[c] · used[c]
     Σ_c h[c, t] ≤ hours_per_week[t]                  non-splittable t: Σ_c holds[c, t] ≤ 1, h ≤ ub · holds
     Σ_c used[c] ≤ position.people_limit
 Infeasible pairs get no variable at all, so a hard restriction can never be proposed against.
@@ -22,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from matcher.objective import EXTRA_PERSON_UNITS, objective_units, quantised_scores, to_objective
+from matcher.objective import (SPLIT_UNITS, PersonTerms, person_terms, plan_units, quantised_scores,
+                               to_objective)
 from matcher.pairs import PairScores
 from models.schemas import Assignment, Position, Proposal, ProposalPerson, UncoveredTask
 from models.vocabulary import UncoveredReason
@@ -48,10 +51,11 @@ class SplitResult:
 def split_position(position: Position, pairs: PairScores, *, top_k: int = DEFAULT_TOP_K) -> list[Proposal]:
     """Best single-person proposal and, when its objective is higher, the best split (see module docstring).
 
-    `Proposal.objective` is Σ score × hours − 0.5 × (people − 1): score-weighted hours covered (one hour by a
-    perfectly matched person = 1.0), with each person beyond the first costing half such an hour, so a split
-    must earn its place (matcher.objective). Proposals are ordered by objective, highest first, except that an
-    employer without fleksjob experience gets the single-person proposal first ("start with one").
+    `Proposal.objective` is matcher.objective's: score-weighted hours (one hour by a perfectly matched person =
+    1.0), a value per person placed and for their LY urgency, less hours above each person's target and the
+    cost of every person beyond the first. A split is offered only when it is worth more than the single AND
+    covers more hours. Proposals are ordered by objective, highest first, except that an employer without
+    fleksjob experience gets the single-person proposal first ("start with one").
     Returns [] when nobody can be proposed.
     """
     return solve_position(position, pairs, top_k=top_k).proposals
@@ -60,20 +64,31 @@ def split_position(position: Position, pairs: PairScores, *, top_k: int = DEFAUL
 def solve_position(position: Position, pairs: PairScores, *, top_k: int = DEFAULT_TOP_K) -> SplitResult:
     check_alignment(position, pairs)
     units = quantised_scores(pairs.score, pairs.feasible)
-    single = best_single(position, pairs, units)
+    terms = terms_of(position, pairs, units)
+    single = best_single(position, pairs, units, terms)
     if single is None:
         return SplitResult(proposals=[], optimal=True, candidates_considered=0)
     rows = select_rows(position, pairs, top_k, extra_rows=[single[0]])
-    proposals = [_single_proposal(position, pairs, units, single, rows)]
+    proposals = [_single_proposal(position, pairs, units, terms, single, rows)]
     optimal = True
     if position.people_limit >= 2 and len(rows) >= 2:
-        split, optimal = _best_split(position, pairs.subset(rows), units[rows], hint_row=_index(rows, single[0]),
-                                     hint_plan=single[1])
-        if split is not None and split.objective > proposals[0].objective:
+        split, optimal = _best_split(position, pairs.subset(rows), units[rows], terms.subset(rows),
+                                     hint_row=_index(rows, single[0]), hint_plan=single[1])
+        if split is not None and adds_to(split, proposals[0]):
             proposals.append(split)
     if position.employer.has_fleksjob_experience:
         proposals.sort(key=lambda p: -p.objective)   # stable: the single stays first on a tie
     return SplitResult(proposals=proposals, optimal=optimal, candidates_considered=len(rows))
+
+
+def terms_of(position: Position, pairs: PairScores, units: np.ndarray) -> PersonTerms:
+    task_hours = np.array([task.hours_per_week for task in position.tasks], dtype=np.int64)
+    return person_terms(units, pairs.capacity_hours, pairs.ly_months, pairs.capacity_estimated, task_hours)
+
+
+def adds_to(split: Proposal, single: Proposal) -> bool:
+    """A split earns its place over the single only by being worth more and covering more hours."""
+    return split.objective > single.objective and split.hours_covered > single.hours_covered
 
 
 def check_alignment(position: Position, pairs: PairScores) -> None:
@@ -134,29 +149,31 @@ def fill_single(capacity: int, task_hours: list[int], task_units: np.ndarray) ->
     return plan
 
 
-def best_single(position: Position, pairs: PairScores, units: np.ndarray) -> tuple[int, dict[int, int]] | None:
-    """(row, plan) of the best one-person proposal over all eligible candidates; ties by candidate_id."""
+def best_single(position: Position, pairs: PairScores, units: np.ndarray,
+                terms: PersonTerms) -> tuple[int, dict[int, int]] | None:
+    """(row, plan) of the best one-person proposal over all eligible candidates; ties by candidate_id. Filling
+    the best tasks first stays optimal with the person terms: an hour above the target still gains."""
     task_hours = [task.hours_per_week for task in position.tasks]
     best: tuple[int, str, int, dict[int, int]] | None = None
     for row in np.flatnonzero(eligible_rows(position, pairs)).tolist():
         plan = fill_single(int(pairs.capacity_hours[row]), task_hours, units[row])
         if sum(plan.values()) < position.min_hours_per_person:
             continue
-        value = sum(int(units[row, t]) * h for t, h in plan.items())
+        value = plan_units(units, terms, {row: plan})
         key = (-value, pairs.candidate_ids[row])
         if best is None or key < (-best[2], best[1]):
             best = (row, pairs.candidate_ids[row], value, plan)
     return None if best is None else (best[0], best[3])
 
 
-def _single_proposal(position: Position, pairs: PairScores, units: np.ndarray,
+def _single_proposal(position: Position, pairs: PairScores, units: np.ndarray, terms: PersonTerms,
                      single: tuple[int, dict[int, int]], rows: np.ndarray) -> Proposal:
     row, plan = single
     sub = pairs.subset(rows)
     i = _index(rows, row)
     spare = sub.capacity_hours - np.array([sum(plan.values()) if k == i else 0 for k in range(len(rows))])
-    return build_proposal(position, sub, units[rows], {i: plan}, spare=spare, blocked=np.zeros(len(rows), bool),
-                          people_allowed=1)
+    return build_proposal(position, sub, units[rows], terms.subset(rows), {i: plan}, spare=spare,
+                          blocked=np.zeros(len(rows), bool), people_allowed=1)
 
 
 # ---- the CP-SAT model ---------------------------------------------------------------------------------
@@ -168,7 +185,7 @@ class PositionVars:
 
     hours: dict[tuple[int, int], cp_model.IntVar]
     used: dict[int, cp_model.IntVar]
-    value: cp_model.LinearExpr      # Σ units·h − EXTRA_PERSON_UNITS · Σ used  (add EXTRA_PERSON_UNITS if staffed)
+    value: cp_model.LinearExpr      # the objective less SPLIT_UNITS (add SPLIT_UNITS if anyone is staffed)
 
     def people(self) -> cp_model.LinearExpr:
         return sum(self.used.values())
@@ -183,12 +200,13 @@ class PositionVars:
 
 
 def add_position(model: cp_model.CpModel, position: Position, pairs: PairScores, units: np.ndarray,
-                 tag: str = "") -> PositionVars:
+                 terms: PersonTerms, tag: str = "") -> PositionVars:
     """Add one position's variables and constraints (module docstring) to `model`."""
     task_hours = [task.hours_per_week for task in position.tasks]
     hours: dict[tuple[int, int], cp_model.IntVar] = {}
     bounds: dict[tuple[int, int], int] = {}
     used: dict[int, cp_model.IntVar] = {}
+    over_terms = []
     for i in range(len(pairs.candidate_ids)):
         capacity = int(pairs.capacity_hours[i])
         tasks = [t for t in range(len(task_hours)) if units[i, t] > 0]
@@ -203,6 +221,11 @@ def add_position(model: cp_model.CpModel, position: Position, pairs: PairScores,
         mine = [hours[i, t] for t in tasks]
         model.add(sum(mine) <= capacity * used[i])
         model.add(sum(mine) >= position.min_hours_per_person * used[i])
+        target = int(terms.target[i])
+        if terms.penalty[i] > 0 and capacity > target:
+            over = model.new_int_var(0, capacity - target, f"o{tag}_{i}")
+            model.add(sum(mine) - over <= target * used[i])
+            over_terms.append(int(terms.penalty[i]) * over)
     for t, task in enumerate(position.tasks):
         on_task = [(i, hours[i, t]) for i in used if (i, t) in hours]
         if not on_task:
@@ -217,8 +240,22 @@ def add_position(model: cp_model.CpModel, position: Position, pairs: PairScores,
             model.add_at_most_one(holds)
     if used:
         model.add(sum(used.values()) <= position.people_limit)
-    value = sum(int(units[i, t]) * var for (i, t), var in hours.items()) - EXTRA_PERSON_UNITS * sum(used.values())
+    if position.people_limit >= 2 and len(used) >= 2:
+        _split_covers_more(model, used, hours, terms, tag)
+    value = (sum(int(units[i, t]) * var for (i, t), var in hours.items()) - sum(over_terms)
+             + sum((int(terms.person[i]) - SPLIT_UNITS) * var for i, var in used.items()))
     return PositionVars(hours=hours, used=used, value=value)
+
+
+def _split_covers_more(model: cp_model.CpModel, used: dict[int, cp_model.IntVar],
+                       hours: dict[tuple[int, int], cp_model.IntVar], terms: PersonTerms, tag: str) -> None:
+    """With two or more people, the position's hours exceed what any one of them could cover alone."""
+    split = model.new_bool_var(f"s{tag}")
+    model.add(sum(used.values()) >= 2).only_enforce_if(split)
+    model.add(sum(used.values()) <= 1).only_enforce_if(split.Not())
+    covered = sum(hours.values())
+    for i, var in used.items():
+        model.add(covered >= int(terms.reach[i]) + 1).only_enforce_if([var, split])
 
 
 def make_solver(deterministic_limit: float) -> cp_model.CpSolver:
@@ -230,11 +267,11 @@ def make_solver(deterministic_limit: float) -> cp_model.CpSolver:
     return solver
 
 
-def _best_split(position: Position, pairs: PairScores, units: np.ndarray, hint_row: int,
+def _best_split(position: Position, pairs: PairScores, units: np.ndarray, terms: PersonTerms, hint_row: int,
                 hint_plan: dict[int, int]) -> tuple[Proposal | None, bool]:
     """Best proposal with 1..people_limit people (hinted with the best single); a Proposal only if ≥ 2."""
     model = cp_model.CpModel()
-    pv = add_position(model, position, pairs, units)
+    pv = add_position(model, position, pairs, units, terms)
     model.add(pv.people() >= 1)
     model.maximize(pv.value)
     for (i, t), var in pv.hours.items():
@@ -249,7 +286,7 @@ def _best_split(position: Position, pairs: PairScores, units: np.ndarray, hint_r
     plan = complete_plan(position, pairs, units, plan, spare=_spare(pairs, plan))
     if len(plan) < 2:
         return None, status == cp_model.OPTIMAL
-    proposal = build_proposal(position, pairs, units, plan, spare=_spare(pairs, plan),
+    proposal = build_proposal(position, pairs, units, terms, plan, spare=_spare(pairs, plan),
                               blocked=np.zeros(len(pairs.candidate_ids), bool), people_allowed=position.people_limit)
     return proposal, status == cp_model.OPTIMAL
 
@@ -286,10 +323,12 @@ def complete_plan(position: Position, pairs: PairScores, units: np.ndarray, plan
     return plan
 
 
-def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, *, spare: np.ndarray,
-                   blocked: np.ndarray, people_allowed: int) -> Proposal:
+def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, terms: PersonTerms, plan: Plan, *,
+                   spare: np.ndarray,
+                   blocked: np.ndarray, people_allowed: int, limit_detail: str | None = None) -> Proposal:
     """A Proposal from a plan. `spare` is each candidate's capacity left after this and any other assignment;
-    `blocked` marks candidates who may not join this position (batch: already at their position limit)."""
+    `blocked` marks candidates who may not join this position (batch: already at their position limit);
+    `limit_detail` says why `people_allowed` is below the position's limit when the batch says so."""
     people = [
         ProposalPerson(candidate_id=pairs.candidate_ids[i],
                        assignments=[Assignment(task_id=position.tasks[t].id, hours_per_week=h)
@@ -298,18 +337,18 @@ def build_proposal(position: Position, pairs: PairScores, units: np.ndarray, pla
     ]
     people.sort(key=lambda p: (-p.hours, p.candidate_id))
     covered = sum(p.hours for p in people)
-    value = objective_units(((int(units[i, t]), h) for i, tasks in plan.items() for t, h in tasks.items()),
-                            len(people))
+    value = plan_units(units, terms, plan)
     return Proposal(kind="split" if len(people) >= 2 else "single", people=people, hours_covered=covered,
                     hours_requested=position.hours_requested, objective=to_objective(value),
-                    uncovered=explain_uncovered(position, pairs, units, plan, spare, blocked, people_allowed))
+                    uncovered=explain_uncovered(position, pairs, units, plan, spare, blocked, people_allowed,
+                                                limit_detail))
 
 
 # ---- why hours remain ---------------------------------------------------------------------------------------
 
 
 def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, plan: Plan, spare: np.ndarray,
-                      blocked: np.ndarray, people_allowed: int) -> list[UncoveredTask]:
+                      blocked: np.ndarray, people_allowed: int, limit_detail: str | None = None) -> list[UncoveredTask]:
     """One UncoveredTask per task with missing hours, with the first reason that holds:
     no_feasible_candidate (nobody considered can do it), capacity_used (a non-splittable task's holder is full,
     or every suitable person is fully used), people_limit (suitable people are free but the proposal may not
@@ -338,7 +377,7 @@ def explain_uncovered(position: Position, pairs: PairScores, units: np.ndarray, 
             reason, detail = UncoveredReason.capacity_used, (
                 "Alle borgere der kan varetage opgaven, er allerede brugt fuldt ud (i dette forslag eller i andre stillinger).")
         elif len(in_plan) >= people_allowed:
-            reason, detail = UncoveredReason.people_limit, _people_limit_detail(position, people_allowed)
+            reason, detail = UncoveredReason.people_limit, limit_detail or _people_limit_detail(position, people_allowed)
         else:
             reason, detail = UncoveredReason.min_hours, _min_hours_detail(position, units, outsiders, spare, missing_by_task, missing)
         out.append(UncoveredTask(task_id=task.id, hours_missing=missing, reason=reason, detail=detail))

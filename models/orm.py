@@ -196,6 +196,8 @@ class Employer(Base):
     sector: Mapped[str] = mapped_column(String(10), default="private")
     has_fleksjob_experience: Mapped[bool] = mapped_column(default=False)
     max_fleksjobbere: Mapped[int | None]
+    # A consultant's override of "start with one" (migration 0007): several new fleksjobbere in one run.
+    allow_several_new: Mapped[bool] = mapped_column(default=False)
     postcode: Mapped[str | None] = mapped_column(String(10))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
@@ -349,6 +351,8 @@ class Proposal(Base):
     objective: Mapped[float]
     rank: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="open")
+    # The best single person a rematch keeps beside its split, for the consultant to choose (migration 0007).
+    alternative: Mapped[bool] = mapped_column(default=False)
 
     match_run: Mapped[MatchRun] = relationship(back_populates="proposals")
     position: Mapped[Position] = relationship()

@@ -160,6 +160,16 @@ class Employer(Contract):
     sector: Sector = "private"
     has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50)
+    allow_several_new: StrictBool = Field(
+        default=False, description="Må få flere nye fleksjobbere på én gang (tilsidesætter \"start med én\")")
+
+    @property
+    def new_people_per_run(self) -> int | None:
+        """How many new people one batch run may give this employer: one ("start with one") without fleksjob
+        experience unless a consultant allowed several, otherwise max_fleksjobbere (None: no limit)."""
+        if not self.has_fleksjob_experience and not self.allow_several_new:
+            return 1 if self.max_fleksjobbere is None else min(1, self.max_fleksjobbere)
+        return self.max_fleksjobbere
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -439,6 +449,9 @@ class Proposal(Output):
     hours_requested: int
     objective: float
     uncovered: list[UncoveredTask] = Field(default_factory=list)
+    alternative: bool = Field(default=False, description=(
+        "Sand for et alternativ, som genmatchningen gemmer ved siden af en deling: den bedste enkeltperson "
+        "til stillingen, så konsulenten kan vælge én person i stedet"))
 
 
 class MatchResponse(Output):

@@ -296,6 +296,7 @@ def upsert_employer(session: Session, employer: schemas.Employer, jobcenter: Job
         "sector": employer.sector,
         "has_fleksjob_experience": employer.has_fleksjob_experience,
         "max_fleksjobbere": employer.max_fleksjobbere,
+        "allow_several_new": employer.allow_several_new,
     }
     if postcode is not None:
         values["postcode"] = postcode
@@ -402,6 +403,7 @@ def employer_to_schema(employer: orm.Employer) -> schemas.Employer:
     return schemas.Employer(
         id=employer.id, name=employer.name, size=employer.size, sector=employer.sector,
         has_fleksjob_experience=employer.has_fleksjob_experience, max_fleksjobbere=employer.max_fleksjobbere,
+        allow_several_new=employer.allow_several_new,
     )
 
 
@@ -456,7 +458,7 @@ def store_match_run(session: Session, position_id: str, response: schemas.MatchR
         run.proposals.append(orm.Proposal(
             id=proposal["proposal_id"], position_id=position_id, kind=proposal["kind"], people=proposal["people"],
             hours_covered=proposal["hours_covered"], hours_requested=proposal["hours_requested"],
-            objective=proposal["objective"], rank=rank, status="open",
+            objective=proposal["objective"], rank=rank, status="open", alternative=bool(proposal.get("alternative")),
             persons=[orm.ProposalPerson(candidate_id=p["candidate_id"], sort_order=order,
                                         assignments=p["assignments"], status="open")
                      for order, p in enumerate(proposal["people"])]))

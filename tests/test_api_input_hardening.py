@@ -98,3 +98,15 @@ def test_every_reference_in_the_openapi_document_resolves(api):
     schema = api.client.get("/openapi.json").json()
     refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schema)))
     assert refs and refs <= set(schema["components"]["schemas"]), refs - set(schema["components"]["schemas"])
+
+
+def test_the_start_with_one_override_is_optional_strict_and_kept(api):
+    # docs/api.md: allow_several_new is optional (false when left out), a strict boolean, and stored.
+    plain = api.client.put("/api/v1/employers/V-O", json={"name": "Ny ApS"}, headers=api.as_("a"))
+    assert plain.status_code == 201 and plain.json()["allow_several_new"] is False
+    allowed = api.client.put("/api/v1/employers/V-O", json={"name": "Ny ApS", "allow_several_new": True},
+                             headers=api.as_("a"))
+    assert allowed.status_code == 200 and allowed.json()["allow_several_new"] is True
+    wrong = api.client.put("/api/v1/employers/V-O", json={"name": "Ny ApS", "allow_several_new": "ja"},
+                           headers=api.as_("a"))
+    assert _is_problem(wrong, 422)["errors"][0]["field"] == "allow_several_new"

@@ -36,7 +36,7 @@ def test_the_people_chosen_and_the_summary() -> None:
     assert why.chosen == ("B-1 (nr. 1 på listen, match 90 %) tager Rengøring (6 timer); bruger 6 af sine 6 timer.",
                           "B-2 (nr. 2 på listen, match 70 %) tager Kantine (4 timer); bruger 4 af sine 5 timer.")
     assert why.passed_over == ()
-    assert "en halv velmatchet time" in why.rule
+    assert "0,3 velmatchet time" in why.rule and "refusionsgrænsen" in why.rule   # matcher/objective.py
 
 
 def test_better_ranked_people_left_out_each_get_their_reason() -> None:
@@ -65,7 +65,7 @@ def test_limits_minimum_hours_and_the_cost_of_an_extra_person() -> None:
     assert "kunne kun få 1 time, og stillingen kræver mindst 2 timer pr. person" in explain_proposal(
         roomy, one_left, ranking).passed_over[0]
     cheap = roomy.model_copy(update={"min_hours_per_person": 1})
-    low = [ranked("B-1", 1, 0.4, 6, ["t1"]), *ranking[1:]]
+    low = [ranked("B-1", 1, 0.25, 6, ["t1"]), *ranking[1:]]   # 1 hour × 0.25 ≤ the net 0.3 of a person more
     assert "opvejer ikke prisen for en person mere" in explain_proposal(cheap, one_left, low).passed_over[0]
 
 

@@ -16,7 +16,9 @@ from matcher.pairs import PairScores
 from matcher.split import split_position
 from models.schemas import Position, Proposal
 
-PERSON_COST = 0.5
+# matcher/objective.py's weights, restated: the checker must not use the code it checks.
+PERSON_VALUE, URGENCY_VALUE, SPLIT_COST = 1.0, 0.25, 1.3
+TARGET_RATIO, LOSS, LOSS_ESTIMATED = 0.85, 0.5, 0.75
 
 
 def pair_value(score: float) -> float:
@@ -24,12 +26,32 @@ def pair_value(score: float) -> float:
     return max(1, int(np.rint(min(max(score, 0.0), 1.0) * 1000))) / 1000
 
 
+def person_value(pairs: PairScores, i: int) -> float:
+    """Being placed: PERSON_VALUE plus URGENCY_VALUE × the logistic LY urgency (15 months midpoint, 2 spread)."""
+    months = 0.0 if pairs.ly_months is None else float(pairs.ly_months[i])
+    return int(np.rint((PERSON_VALUE + URGENCY_VALUE / (1 + np.exp(-(months - 15) / 2))) * 1000)) / 1000
+
+
+def over_target_loss(pairs: PairScores, i: int, hours: int) -> float:
+    """Hours above round(0.85 × capacity) lose a share of the person's weakest feasible score here."""
+    capacity = int(pairs.capacity_hours[i])
+    target = max(1, int(np.floor(capacity * TARGET_RATIO + 0.5)))
+    estimated = pairs.capacity_estimated is not None and bool(pairs.capacity_estimated[i])
+    weakest = min(int(round(pair_value(pairs.score[i, t]) * 1000)) for t in range(len(pairs.task_ids))
+                  if pairs.feasible[i, t])
+    per_hour = int(np.floor((LOSS_ESTIMATED if estimated else LOSS) * weakest)) / 1000
+    return per_hour * max(hours - target, 0)
+
+
 def proposal_value(proposal: Proposal, pairs: PairScores) -> float:
     row = {cid: i for i, cid in enumerate(pairs.candidate_ids)}
     col = {tid: j for j, tid in enumerate(pairs.task_ids)}
-    covered = sum(pair_value(pairs.score[row[p.candidate_id], col[a.task_id]]) * a.hours_per_week
-                  for p in proposal.people for a in p.assignments)
-    return covered - PERSON_COST * max(len(proposal.people) - 1, 0)
+    total = 0.0
+    for p in proposal.people:
+        i = row[p.candidate_id]
+        total += sum(pair_value(pairs.score[i, col[a.task_id]]) * a.hours_per_week for a in p.assignments)
+        total += person_value(pairs, i) - over_target_loss(pairs, i, p.hours)
+    return total - SPLIT_COST * max(len(proposal.people) - 1, 0)
 
 
 def check_proposal(position: Position, pairs: PairScores, proposal: Proposal,
@@ -144,12 +166,13 @@ def test_candidate_order_does_not_change_the_answer(case):
 
 
 def brute_force_best(position: Position, pairs: PairScores) -> float | None:
-    """The best objective over every assignment that keeps the rules (tiny cases only)."""
+    """The best objective over every assignment that keeps the rules (tiny cases only), where an assignment
+    of several people counts only if it covers more hours than the best single person (docs/matching.md)."""
     limit = position.people_limit
     cells = [(i, j) for i in range(len(pairs.candidate_ids)) for j in range(len(pairs.task_ids))
              if pairs.feasible[i, j]]
     ranges = [range(min(int(pairs.capacity_hours[i]), position.tasks[j].hours_per_week) + 1) for i, j in cells]
-    best = None
+    singles, teams = [], []
     for hours in itertools.product(*ranges):
         per_person: dict[int, int] = {}
         per_task: dict[int, list[int]] = {}
@@ -165,9 +188,19 @@ def brute_force_best(position: Position, pairs: PairScores) -> float | None:
                for j, hs in per_task.items()):
             continue
         value = sum(pair_value(pairs.score[i, j]) * h for (i, j), h in zip(cells, hours)) \
-            - PERSON_COST * (len(per_person) - 1)
-        best = value if best is None else max(best, value)
-    return best
+            + sum(person_value(pairs, i) - over_target_loss(pairs, i, h) for i, h in per_person.items()) \
+            - SPLIT_COST * (len(per_person) - 1)
+        reach = max(min(int(pairs.capacity_hours[i]), sum(position.tasks[j].hours_per_week
+                                                          for j in range(len(pairs.task_ids)) if pairs.feasible[i, j]))
+                    for i in per_person)
+        if len(per_person) >= 2 and sum(hours) <= reach:
+            continue   # a split must cover more hours than any of its people could alone
+        (singles if len(per_person) == 1 else teams).append((round(value, 6), sum(hours)))
+    if not singles:
+        return None
+    best_value = max(v for v, _ in singles)
+    single_hours = min(h for v, h in singles if v == best_value)
+    return max([best_value] + [v for v, h in teams if h > single_hours])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,8 +1,10 @@
 """"Hvorfor dette forslag": why a proposal holds these people and not simply the top of the ranking.
 
-The solver (matcher.split, matcher.batch) maximises well-matched hours, Σ score × hours, minus
-EXTRA_PERSON_COST for every person beyond the first, within the hard limits: a person's hours, the days, a
-task that cannot be split, the position's and the employer's people limit, the minimum hours per person.
+The solver (matcher.split, matcher.batch) maximises matcher.objective: well-matched hours, Σ score × hours,
+plus a value per person placed (more near the refusion line), with hours above 85 % of a person's capacity
+counting less, and a net EXTRA_PERSON_COST for every person beyond the first, within the hard limits: a
+person's hours, the days, a task that cannot be split, the position's and the employer's people limit, the
+minimum hours per person.
 The ranking orders people one by one; a proposal is a team. So the person ranked first is often not in it,
 and a consultant must be able to say why to the employer and to the citizen.
 
@@ -130,9 +132,11 @@ def _passed_over_reason(entry: RankedCandidate, position: Position, proposal: Pr
 
 def _rule() -> str:
     cost = "en halv" if EXTRA_PERSON_COST == 0.5 else number(EXTRA_PERSON_COST)
-    return (f"Forslaget vægter timer × match og trækker {cost} velmatchet time fra for hver person ud over den "
-            "første, så stillingen kun deles, når det dækker klart flere timer. Ingen får flere timer, end de kan "
-            "arbejde, eller en opgave, der strider mod et centralt skånehensyn.")
+    return (f"Forslaget vægter timer × match, giver point for hver borger, der kommer i job (lidt flere tæt på "
+            f"refusionsgrænsen), og trækker {cost} velmatchet time fra for hver person ud over den første, så "
+            "stillingen kun deles, når det dækker flere timer. Timer ud over 85 % af arbejdsevnen tæller lidt "
+            "mindre. Ingen får flere timer, end de kan arbejde, eller en opgave, der strider mod et centralt "
+            "skånehensyn.")
 
 
 def explain_proposal(position: Position, proposal: Proposal, ranking: Sequence[RankedCandidate], *,

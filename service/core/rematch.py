@@ -218,8 +218,13 @@ def audit_rematch(session: Session, matched: dict[str, set[str]], *, created_by:
 
 
 def _stored_proposals(batch, position_id: str) -> list[Proposal]:
+    """The batch's proposal and, beside a split, the best single person (marked `alternative`): the consultant
+    may prefer one person, and the employer may too."""
     proposal = batch.proposals.get(position_id)
-    return [proposal] if proposal is not None and proposal.people else []
+    if proposal is None or not proposal.people:
+        return []
+    single = batch.alternatives.get(position_id)
+    return [proposal] if single is None else [proposal, single.model_copy(update={"alternative": True})]
 
 
 def _with_proposed_people(response: MatchResponse, position: Position, index: PoolIndex,
@@ -252,7 +257,7 @@ def summarise(plan: _Plan, seconds: float) -> RematchSummary:
         citizens_available=plan.candidates_available,
         citizens_proposed=_people_count(batch.proposals.values()),
         greedy_citizens_proposed=_people_count(batch.greedy_proposals.values()),
-        objective=batch.objective, greedy_objective=batch.greedy_objective, lp_bound=batch.lp_bound,
+        objective=batch.objective, greedy_objective=batch.greedy_objective, lp_bound=batch.upper_bound,
         seconds=seconds,
     )
 

@@ -22,7 +22,7 @@ def employer_out(row: orm.Employer) -> EmployerOut:
     location = None if row.lat is None or row.lon is None else Location(lat=row.lat, lon=row.lon)
     return EmployerOut(id=row.id, name=row.name, size=row.size, sector=row.sector,
                        has_fleksjob_experience=row.has_fleksjob_experience, max_fleksjobbere=row.max_fleksjobbere,
-                       jobcenter=row.jobcenter.name, postcode=row.postcode, location=location, cvr=row.cvr,
+                       allow_several_new=row.allow_several_new, jobcenter=row.jobcenter.name, postcode=row.postcode, location=location, cvr=row.cvr,
                        address=row.address, contact_name=row.contact_name, contact_phone=row.contact_phone,
                        contact_email=row.contact_email)
 
@@ -33,7 +33,8 @@ def put_employer(id: IdPath, response: Response, session: DbSession, principal: 
     """Idempotent. En virksomhed i et andet jobcenter end nøglens svarer 404."""
     existing, jobcenter = upsert_target(session, principal, orm.Employer, id, body)
     employer = Employer(id=id, name=body.name, size=body.size, sector=body.sector,
-                        has_fleksjob_experience=body.has_fleksjob_experience, max_fleksjobbere=body.max_fleksjobbere)
+                        has_fleksjob_experience=body.has_fleksjob_experience, max_fleksjobbere=body.max_fleksjobbere,
+                        allow_several_new=body.allow_several_new)
     # Only the detail fields the body carries are written: the case system may not know the contact person.
     details = EmployerDetails(**{name: getattr(body, name) for name in EmployerDetails.model_fields
                                  if name in body.model_fields_set})

@@ -100,6 +100,8 @@ class ProposalOut(BaseModel):
     hours_covered: int
     hours_requested: int
     rank: int
+    alternative: bool = Field(default=False, description=(
+        "Sand for genmatchningens alternativ til en deling: den bedste enkeltperson til stillingen"))
     status: PersonStatus
     people: list[PersonOut]
     history: list[EventOut] = Field(description="Alle personers udfald i rækkefølge")

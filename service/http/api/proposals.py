@@ -38,7 +38,7 @@ def proposal_out(view: ProposalView) -> ProposalOut:
         proposal_id=proposal.id, position_id=proposal.position_id, run_id=proposal.match_run_id,
         created_at=proposal.match_run.created_at, current=view.current, stale=view.stale, kind=proposal.kind,
         hours_covered=proposal.hours_covered, hours_requested=proposal.hours_requested, rank=proposal.rank,
-        status=proposal.status, people=people, history=[event_out(e) for e in proposal.events])
+        alternative=proposal.alternative, status=proposal.status, people=people, history=[event_out(e) for e in proposal.events])
 
 
 def _view(session: Session, proposal: orm.Proposal) -> ProposalView:

@@ -135,6 +135,9 @@ class EmployerIn(EmployerDetails):
     sector: Sector = "private"
     has_fleksjob_experience: StrictBool = False
     max_fleksjobbere: int | None = Field(default=None, ge=1, le=50, description="Højst så mange fleksjobbere")
+    allow_several_new: StrictBool = Field(
+        default=False, description="Må få flere nye fleksjobbere på én gang (tilsidesætter \"start med én\" "
+                                   "for en virksomhed uden erfaring med fleksjob)")
     jobcenter: str | None = Field(default=None, min_length=1, max_length=100)
     postcode: str | None = Postcode
     location: Location | None = None

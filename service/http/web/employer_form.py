@@ -77,6 +77,7 @@ class EmployerForm(FormErrors):
     size: str = "small"
     sector: str = "private"
     experience: bool = False
+    several_new: bool = False
     max_fleksjobbere: str = ""
     jobcenter: str = ""
 
@@ -86,7 +87,7 @@ def form_from_employer(row: orm.Employer) -> EmployerForm:
         employer_id=row.id, name=row.name, cvr=row.cvr or "", address=row.address or "", postcode=row.postcode or "",
         contact_name=row.contact_name or "", contact_phone=row.contact_phone or "",
         contact_email=row.contact_email or "", size=row.size, sector=row.sector,
-        experience=row.has_fleksjob_experience,
+        experience=row.has_fleksjob_experience, several_new=row.allow_several_new,
         max_fleksjobbere="" if row.max_fleksjobbere is None else str(row.max_fleksjobbere),
         jobcenter=row.jobcenter.name)
 
@@ -100,7 +101,8 @@ def form_from_post(data: FormData, prefix: str = "") -> EmployerForm:
         name=text("name"), cvr=text("cvr"), address=text("address"), postcode=text("postcode"),
         contact_name=text("contact_name"), contact_phone=text("contact_phone"), contact_email=text("contact_email"),
         size=text("size") or "small", sector=text("sector") or "private",
-        experience=data.get(prefix + "experience") == "on", max_fleksjobbere=text("max_fleksjobbere"),
+        experience=data.get(prefix + "experience") == "on", several_new=data.get(prefix + "several_new") == "on",
+        max_fleksjobbere=text("max_fleksjobbere"),
         jobcenter=str(data.get("jobcenter") or "").strip())
 
 
@@ -119,7 +121,8 @@ def validate(form: EmployerForm) -> ValidEmployer | None:
     """The contract Employer, its details and its place, or None with `form.errors` filled in (Danish)."""
     errors: dict[str, str] = {}
     payload: dict[str, Any] = {"id": form.employer_id or new_employer_id(), "name": form.name, "size": form.size,
-                               "sector": form.sector, "has_fleksjob_experience": form.experience}
+                               "sector": form.sector, "has_fleksjob_experience": form.experience,
+                               "allow_several_new": form.several_new}
     if form.max_fleksjobbere:
         payload["max_fleksjobbere"] = form.max_fleksjobbere
     employer = details = None

@@ -63,6 +63,7 @@ class ProposalView:
     stale: bool = False     # the position or a citizen changed after the run (docs/lifecycle.md)
     current: bool = True    # of the position's current run; False: an older run kept for its outcomes
     run_created_at: str = ""
+    alternative: bool = False  # the single-person alternative stored beside a split (docs/matching.md)
 
     @property
     def candidate_ids(self) -> tuple[str, ...]:
@@ -138,6 +139,7 @@ def proposal_view(row: orm.Proposal, position: Position, capacities: dict[str, i
         hours_requested=row.hours_requested, coverage_width=percent(row.hours_covered, row.hours_requested),
         people=tuple(bars), events=events, uncovered=tuple(u.get("detail", "") for u in (uncovered or ())),
         stale=stale, current=current, run_created_at=format_time(row.match_run.created_at),
+        alternative=row.alternative,
     )
 
 
