@@ -94,6 +94,8 @@ CONTEXT_CONFIDENCE = 0.75
 fiskefabrik", "arbejdede med børn i SFO"): the place is then the best evidence, enough as a competence
 entry and, just, as CV text (0.7 × 0.75)."""
 MIN_PART = 3
+MIN_PREFIX = 5
+"""A known first part this long makes an otherwise unknown word a compound with an unknown head."""
 MIN_WORD_HEAD = 5
 """A head known only from the word list must have this many letters: short words end too many others by
 chance ("rengørring" does not end in the word "ring")."""
@@ -317,7 +319,19 @@ class CompetenceModel:
             return self._misspelling(word, max_edits=1)  # "lagrarbejde": a dropped letter
         if is_danish_word(word):
             return UNRESOLVED  # a real word is not a misspelling of another one
-        return self._misspelling(word)
+        typo = self._misspelling(word)
+        if typo.canonical is None and self._known_prefix(word):
+            return OTHER  # a first part alone never gives the task, not even by n-grams ("græsslåmaskine")
+        return typo
+
+    def _known_prefix(self, word: str) -> bool:
+        """The word starts with a taxonomy word of at least MIN_PREFIX letters and goes on for at least
+        MIN_PART more: a compound whose head is unknown."""
+        for i in range(len(word) - MIN_PART, MIN_PREFIX - 1, -1):
+            part = word[:i]
+            if self._by_form.get(part) or self._by_fold.get(ascii_fold(part)):
+                return True
+        return False
 
     def _polysemous_compound(self, modifier: str, canonical: str) -> Resolution:
         """A polysemous activity head (pleje, vask, service …) takes its trade from the first part: a task of
@@ -360,6 +374,10 @@ class CompetenceModel:
         key = (word, min_word_head)
         if key in self._split_cache:
             return self._split_cache[key]
+        generic = self._generic_split(word)
+        if generic is not None:
+            self._split_cache[key] = generic
+            return generic
         found = other = None
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
             head, modifier = word[i:], word[:i]
@@ -379,6 +397,15 @@ class CompetenceModel:
         found = found or other
         self._split_cache[key] = found
         return found
+
+    def _generic_split(self, word: str) -> tuple[str, str, str, str | None] | None:
+        """A generic job-title head whose first part is a task decides before any longer head does:
+        "børnehave|medhjælper", not "børne|havemedhjælper"."""
+        for head in lexicon.generic_heads_of(word, self._generic_heads):
+            modifier = word[: len(word) - len(head)]
+            if len(modifier) >= MIN_PART and self._modifier(modifier).canonical is not None:
+                return (modifier, head, "generic", None)
+        return None
 
     def _short_head(self, word: str) -> tuple[str, str, str, str | None] | None:
         """A taxonomy first part with a short real word after it ("receptions|disk", "lager|hal"): the first
@@ -415,7 +442,7 @@ class CompetenceModel:
         if word(part) or (part[-1] in "se" and word(part[:-1])):
             return True
         # Inside a first part a shorter word may end it ("køkkenbord|plade"): it decides nothing there.
-        return len(part) >= 2 * MIN_PART and self.split_compound(part, MIN_PART + 1) is not None
+        return len(part) >= 2 * MIN_PART and self.split_compound(part, MIN_PART) is not None
 
     # ---- phrases ---------------------------------------------------------------------------------
 

@@ -207,6 +207,17 @@ def is_danish_word(word: str) -> bool:
     return ascii_fold(word) in _danish_words()
 
 
+def generic_heads_of(word: str, heads: frozenset[str]) -> list[str]:
+    """The generic heads (ascii-folded set) the word ends with, longest first, in the word's own letters."""
+    folded = ascii_fold(word)
+    found = []
+    for size in range(len(word) - 1, 2, -1):
+        tail = word[-size:]
+        if ascii_fold(tail) in heads and folded.endswith(ascii_fold(tail)):
+            found.append(tail)
+    return found
+
+
 # ---- abbreviations and licence categories ------------------------------------------------------------
 
 ABBREVIATIONS: dict[str, str] = {
@@ -227,10 +238,29 @@ _LICENCE = re.compile(r"\b(?:kørekort|kørekortet|kort)?\s*(?:kat(?:egori)?\.?\
 _IT_SUPPORT = re.compile(r"\bit[\s-]+supp?\b\.?", re.IGNORECASE)
 
 
+_MORE_CATEGORIES = re.compile(r"\s*(?:,|og|samt)\s*([a-e]{1,2})\b(?:\s*[/+]\s*(e))?", re.IGNORECASE)
+
+
 def _expand_licence(match: re.Match) -> str:
     category = (match.group(1) or match.group(3) or "").lower()
     trailer = (match.group(2) or match.group(4) or "").lower()
     return f" {category}{trailer}-kørekort "
+
+
+def _expand_licences(text: str) -> str:
+    """Each licence category its own "x-kørekort", lists too ("kørekort kat. B og C", "kat. B, C og CE")."""
+    out, at = [], 0
+    for match in _LICENCE.finditer(text):
+        out.append(text[at:match.start()])
+        out.append(_expand_licence(match))
+        at = match.end()
+        more = _MORE_CATEGORIES.match(text, at)
+        while more:
+            out.append(f" og {more.group(1).lower()}{(more.group(2) or '').lower()}-kørekort ")
+            at = more.end()
+            more = _MORE_CATEGORIES.match(text, at)
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _expand_word(match: re.Match) -> str:
@@ -248,7 +278,7 @@ def expand_abbreviations(text: str) -> str:
     "pædagog medhjælper", "reng.ass." → "rengøring assistent"). Text without either comes back unchanged."""
     if "." not in text and not any(k in text.lower() for k in ("kat", "kørekort", "it")):
         return text
-    text = _LICENCE.sub(_expand_licence, text)
+    text = _expand_licences(text)
     text = _IT_SUPPORT.sub(" it-support ", text)
     return _ABBREVIATED.sub(_expand_word, text)
 
@@ -257,7 +287,7 @@ __all__ = [
     "ABBREVIATIONS", "AGENT_SUFFIXES", "ASSOCIATION_HEADS", "AUXILIARIES", "CARED_FOR", "BOARD_ROLES", "CLAUSE_BREAKS", "CRAFT_FAMILIES", "CRAFT_HEADS",
     "REFINING_RELATION", "DOMAIN_VERBS", "GENITIVE_ENDINGS", "POLYSEMOUS_ACTIVITIES", "ENGLISH_GENERIC_HEADS", "ENGLISH_NON_TASK_HEADS", "GENERIC_VERBS",
     "GOVERNING", "GOVERNING_HEADS", "NON_TASK_HEADS", "NON_WORK_VERBS", "TRAINING_HEADS",
-    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "is_danish_word", "is_participle",
+    "PREPOSITIONS", "PRIVATE_MARKERS", "ascii_fold", "expand_abbreviations", "generic_heads_of", "is_danish_word", "is_participle",
     "is_verb_form",
     "lemma",
 ]

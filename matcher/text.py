@@ -59,7 +59,8 @@ def stem_text(text: str) -> str:
 # n-gram comparison so "lagermedarbejder" and "kantinemedarbejder" are compared on "lager" vs "kantine".
 GENERIC_HEADS: tuple[str, ...] = tuple(sorted(
     """medarbejder medarbejd medhjælper medhjælp hjælper hjælp assistent arbejder arbejd arbejde elev
-    lærling svend vikar vikarer operatør entreprenør ansat ansvarlig mand kone dame""".split(), key=len, reverse=True))
+    lærling svend vikar vikarer operatør entreprenør ansat ansvarlig mand kone dame pige dreng""".split(),
+    key=len, reverse=True))
 MIN_CORE = 4
 
 

@@ -60,6 +60,8 @@ def test_the_head_decides_and_a_generic_head_keeps_the_first_part(compound, task
     ("tømrerarbejde", "tømrermester", True), ("postomdeling", "postmester", False),  # a craft's master practises it
     ("museumsvært", "museumsvagt", True),  # a task head beats a longer chance word (museum|svagt)
     ("reception", "receptionsdisk", False), ("lagerarbejde", "lagerhal", False),  # short real heads count too
+    ("pædagogmedhjælp", "børnehavemedhjælper", True),  # børnehave|medhjælper, not børne|havemedhjælper
+    ("græsslåning", "græsslåmaskine", False),  # an unknown head: the first part alone gives nothing
 ])
 def test_which_head_decides(task, compound, expected):
     assert (sim(task, compound) >= MATCH_THRESHOLD) is expected
@@ -178,6 +180,7 @@ def test_abbreviations_and_licence_categories_are_written_out():
     assert expand_abbreviations("pæd. medhj.").split() == ["pædagog", "medhjælper"]
     assert expand_abbreviations("kørekort kat. C").strip() == "c-kørekort"
     assert expand_abbreviations("kørekort C/E").strip() == "ce-kørekort"
+    assert expand_abbreviations("kørekort kat. B og C").split() == ["b-kørekort", "og", "c-kørekort"]
 
 
 @pytest.mark.parametrize("task, offered", [
