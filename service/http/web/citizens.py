@@ -25,7 +25,7 @@ from service.core.matching import rank_for_citizen
 from service.core.pool import OpenSide
 from service.http.deps import get_session as db_session
 from service.core.auth.principal import Principal
-from service.http.web.access import read_citizen_or_404, visible_jobcenter_ids
+from service.http.web.access import citizen_or_404, visible_jobcenter_ids
 from service.http.web.auth import web_principal
 from service.http.web.citizen_search import ALL, CitizenFilter, citizen_query, count_of
 from service.http.web.errors import WebRoute
