@@ -822,15 +822,27 @@ def _lagrangian_value(prep: _Prepared, edges: _Edges, pricing: _Pricing) -> floa
             person cost + μ + ν per person)
     and L ≥ the full LP ≥ every assignment for ANY multipliers ≥ 0 (weak duality). An edge worth ≤ 0 at
     these prices is never used, and a row whose most (`optimistic`) is ≤ 0 never helps, not even through the
-    first-person bonus: both are dropped before GLOP runs."""
-    if not pricing.keep_edge.any():
-        return pricing.constant
-    sub = _edges_subset(edges, pricing.keep_used, pricing.keep_edge)
-    lower, upper, _ = _lp_variables(prep, sub)
-    objective = np.concatenate([pricing.edge_value[pricing.keep_edge], pricing.person_value[pricing.keep_used],
-                                np.full(len(sub.people_limit), SPLIT_UNITS), -sub.used_penalty])
-    ct_lower, ct_upper, matrix, _ = _lp_constraints(prep, sub, coupled=False)
-    return pricing.constant + _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
+    first-person bonus: both are dropped before GLOP runs, and each position's LP is solved on its own (one
+    separable LP of a big city is many times slower for the simplex than its positions one by one)."""
+    total = pricing.constant
+    for j in np.unique(edges.used_slot[pricing.keep_used]).tolist():
+        mine = pricing.keep_used & (edges.used_slot == j)
+        keep_edge = pricing.keep_edge & mine[edges.edge_used]
+        if not keep_edge.any():
+            continue
+        sub = _edges_subset(edges, mine, keep_edge)
+        slots = np.flatnonzero(edges.slot_item == j)
+        sub = _Edges(**{name: getattr(sub, name) for name in _Edges.__dataclass_fields__
+                        if name.startswith(("used_", "edge_"))} | {
+            "used_slot": np.zeros(sub.n_used, dtype=np.int64), "edge_slot": sub.edge_slot - slots[0],
+            "slot_hours": edges.slot_hours[slots], "slot_whole": edges.slot_whole[slots],
+            "slot_item": np.zeros(len(slots), dtype=np.int64), "people_limit": edges.people_limit[[j]]})
+        lower, upper, _ = _lp_variables(prep, sub)
+        objective = np.concatenate([pricing.edge_value[keep_edge], pricing.person_value[mine],
+                                    [SPLIT_UNITS], -sub.used_penalty])
+        ct_lower, ct_upper, matrix, _ = _lp_constraints(prep, sub, coupled=False)
+        total += _glop(lower, upper, objective, ct_lower, ct_upper, matrix).objective_value()
+    return total
 
 
 def _lookup(values: dict[int, float], keys: np.ndarray) -> np.ndarray:

@@ -192,7 +192,9 @@ def stored_state(url: str) -> dict:
         return {
             "positions": {pid: (p.jobcenter.name, p.title, p.employer.name, sum(t.hours_per_week for t in p.tasks))
                           for pid, p in positions.items()},
-            "proposals": {pid: [(pr.people, pr.hours_covered) for pr in run.proposals] for pid, run in runs.items()},
+            # The batch's assignment; the single kept beside a split is a choice, not a placement.
+            "proposals": {pid: [(pr.people, pr.hours_covered) for pr in run.proposals if not pr.alternative]
+                          for pid, run in runs.items()},
             "capacity": capacity,
         }
 

@@ -205,7 +205,7 @@ def test_every_proposal_says_why_and_general_notes_stand_once(anna) -> None:
     page = match(client, token, position_id)
     whys = page.count('class="why-proposal"')
     assert whys == page.count('class="panel proposal"') >= 1
-    assert "Hvorfor dette forslag:" in page and "en halv velmatchet time" in page
+    assert "Hvorfor dette forslag:" in page and "0,3 velmatchet time" in page
     assert page.count("Arbejdsevne er estimeret: overvej 4 ugers virksomhedspraktik") == 1
     assert "(gælder " in page
 

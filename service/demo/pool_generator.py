@@ -784,7 +784,9 @@ def pool_to_json(pool: Pool, generated_by: str | None = None) -> str:
 
 
 def _employer_record(pooled: PooledEmployer) -> dict[str, Any]:
-    return {**pooled.employer.model_dump(mode="json", exclude_none=True), "jobcenter": pooled.jobcenter,
+    # The consultant's override is never generated; left out when unset, so the committed pool stays as it was.
+    unset = set() if pooled.employer.allow_several_new else {"allow_several_new"}
+    return {**pooled.employer.model_dump(mode="json", exclude_none=True, exclude=unset), "jobcenter": pooled.jobcenter,
             "postcode": pooled.postcode, "location": pooled.location.model_dump(mode="json")}
 
 
