@@ -419,6 +419,21 @@ def test_a_position_read_with_its_filled_hours_can_be_sent_back_unchanged(api):
     assert [t["hours_filled"] for t in back.json()["tasks"]] == [t["hours_filled"] for t in read["tasks"]]
 
 
+def test_a_citizen_read_with_her_employments_can_be_sent_back_and_keeps_them(api):
+    h = api.as_("a")
+    single = _single(api)
+    person = single["people"][0]["candidate_id"]
+    _patch(api, single["proposal_id"], _hire(person, hours=4))
+    read = api.client.get(f"/api/v1/citizens/{person}", headers=h).json()
+    assert read["employments"] and read["status_history"]
+    sent = read | {"available_hours": 37, "employments": [], "status_history": [], "active": False}
+    back = api.client.put(f"/api/v1/citizens/{person}", json=sent, headers=h)
+    assert back.status_code == 200, back.text
+    kept = back.json()
+    assert (kept["employments"], kept["available_hours"], kept["active"]) == (
+        read["employments"], read["available_hours"], read["active"])   # read-only fields are ignored
+
+
 def test_an_outcome_for_a_deleted_citizen_is_refused_in_danish(api):
     single = _single(api)
     person = single["people"][0]["candidate_id"]

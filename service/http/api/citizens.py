@@ -21,7 +21,9 @@ from service.http.api.common import (
 )
 from service.http.api.employments import employment_out
 from service.http.api.lifecycle_schemas import StatusSpanOut
-from service.http.api.schemas import CITIZEN_EXAMPLE, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch
+from service.http.api.schemas import (
+    CITIZEN_EXAMPLE, READ_ONLY_CITIZEN_FIELDS, CitizenIn, CitizenOut, CitizenProposalsOut, PositionMatch,
+)
 from service.core.audit import audit, audit_read
 from service.http.deps import (
     Credentials, CurrentPrincipal, DbSession, ScopedCitizen, authenticate, load_citizen_ref, not_found,
@@ -63,7 +65,7 @@ def put_citizen(id: IdPath, request: Request, response: Response, session: DbSes
     jobcenter end nøglens svarer 404, som om borgeren ikke fandtes."""
     existing, jobcenter = upsert_target(session, principal, orm.Citizen, id, body)
     try:
-        candidate = Candidate.model_validate(body.model_dump(exclude=LIFECYCLE_FIELDS | {"postcode"})
+        candidate = Candidate.model_validate(body.model_dump(exclude=LIFECYCLE_FIELDS | READ_ONLY_CITIZEN_FIELDS | {"postcode"})
                                              | {"id": id, "jobcenter": jobcenter})
     except ValidationError as exc:
         raise invalid(exc) from None

@@ -96,6 +96,18 @@ class CitizenIn(Candidate):
     postcode: str | None = Postcode
     ly_since: date | None = Field(default=None, description="Hvornår den nuværende periode på ledighedsydelse begyndte")
     seeks_more_hours: StrictBool = Field(default=False, description="I job og søger flere timer: de ledige timer kan matches")
+    # What GET answers beyond the input: accepted so a read citizen can be sent back, and ignored.
+    active: StrictBool | None = Field(default=None, description="Ignoreres: kun til læsning")
+    updated_at: datetime | None = Field(default=None, description="Ignoreres: kun til læsning")
+    available_hours: int | None = Field(default=None, description="Ignoreres: kun til læsning")
+    employments: list[dict[str, Any]] | None = Field(default=None, max_length=200, description="Ignoreres: kun til læsning")
+    status_history: list[dict[str, Any]] | None = Field(default=None, max_length=1000,
+                                                        description="Ignoreres: kun til læsning")
+    warnings: list[str] | None = Field(default=None, max_length=50, description="Ignoreres: kun til læsning")
+
+
+READ_ONLY_CITIZEN_FIELDS = frozenset({"active", "updated_at", "available_hours", "employments", "status_history",
+                                      "warnings"})
 
 
 class CitizenOut(Candidate):
