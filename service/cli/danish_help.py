@@ -67,18 +67,15 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), r) for p, r
     (r"Could not open file (.+?): (.+)", r"Filen \1 kunne ikke åbnes: \2"),
     (r"Value must be an iterable\.", "Værdien skal være en liste."),
 )]
-# pydantic's bounds, one rule for all four: English comparison -> Danish sentence with the bound.
+# pydantic's bounds, one rule for all four; the longer English phrase first, so the alternation prefers it.
 COMPARISONS = {"greater than or equal to": "skal være mindst {}", "greater than": "skal være større end {}",
                "less than or equal to": "må højst være {}", "less than": "skal være mindre end {}"}
-_COMPARISON = re.compile(r"Input should be (greater than or equal to|greater than|less than or equal to|less than)"
-                         r" (\S+)")
+_COMPARISON = re.compile(rf"Input should be ({'|'.join(map(re.escape, COMPARISONS))}) (\S+)")
 # Typer validates values with pydantic; its first error's message arrives as the `Invalid value` detail.
 VALUE_MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    (re.compile(p), r) for p, r in (
-        (r"Input should be a valid integer.*", "skal være et helt tal"),
-        (r"Input should be a valid number.*", "skal være et tal"),
-        (r"Input should be a valid boolean.*", "skal være ja eller nej (true/false)"),
-    )] + [
+    (re.compile(r"Input should be a valid integer.*"), "skal være et helt tal"),
+    (re.compile(r"Input should be a valid number.*"), "skal være et tal"),
+    (re.compile(r"Input should be a valid boolean.*"), "skal være ja eller nej (true/false)"),
     (_COMPARISON, lambda match: COMPARISONS[match[1]].format(match[2])),
     (re.compile(r"Input should be (.+)"), r"skal være \1"),
     (re.compile(r"Field required"), "skal udfyldes"),
